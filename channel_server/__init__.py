@@ -1,0 +1,1 @@
+"""Channel server: FastAPI app, its own models and migrations, import tools (later issues)."""

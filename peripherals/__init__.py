@@ -1,0 +1,1 @@
+"""Device layer (HAL): device model, drivers, virtual devices, receipt rendering (later issues)."""

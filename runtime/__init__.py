@@ -1,0 +1,1 @@
+"""The commerce rules of a register: pure Python, no I/O; see ARCHITECTURE.md."""

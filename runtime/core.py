@@ -1,0 +1,178 @@
+"""The runtime's core: state, ports and the operation pipeline every operation goes through.
+
+Every state change goes through `_commit`: reprice if needed, persist through the cart port,
+and only then become the register's state. If persisting fails, the caller gets a refusal and
+the previous state stays, so nothing the cashier saw is ever lost or half-applied.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from runtime.config import RegisterConfig, StoreConfig
+from runtime.extensions import RuntimeExtension, TriggerContext, run_after, run_before
+from runtime.operations import ChangeRecord, OpResult, Refusal, RefusalCode
+from runtime.ports import (
+    CartStore,
+    CatalogReader,
+    Clock,
+    IdGenerator,
+    PaymentTerminal,
+    PricingContext,
+    PricingService,
+    ProductSummary,
+    SalesLedger,
+    StorageError,
+    SuspendedStore,
+)
+from runtime.receipt import ReceiptDocument, build_receipt
+from runtime.totals import reprice
+from runtime.transaction import SaleLine, Transaction, TransactionState
+
+T = TypeVar("T")
+Step = tuple[Transaction, ChangeRecord, T]
+
+
+@dataclass(frozen=True, slots=True)
+class Ports:
+    """Everything outside the rules the facade talks to."""
+
+    catalog: CatalogReader
+    pricing: PricingService
+    clock: Clock
+    ids: IdGenerator
+    cart: CartStore
+    suspended: SuspendedStore
+    ledger: SalesLedger
+    payment: PaymentTerminal | None = None
+
+
+def refused(code: RefusalCode, message: str, *details: str) -> Refusal:
+    return Refusal(code, message, tuple(details))
+
+
+class CommerceCore:
+    """State, reading and the operation pipeline shared by all operations."""
+
+    def __init__(
+        self,
+        store: StoreConfig,
+        register: RegisterConfig,
+        ports: Ports,
+        *,
+        operator_id: str | None = None,
+        extensions: Sequence[RuntimeExtension] = (),
+    ) -> None:
+        self.store = store
+        self.register = register
+        self.ports = ports
+        self.operator_id = operator_id
+        self.extensions = tuple(extensions)
+        self._tx: Transaction | None = ports.cart.load(register.register_id)
+        self._last_finished: Transaction | None = None
+
+    # ---- reading ------------------------------------------------------------------------------
+
+    @property
+    def transaction(self) -> Transaction | None:
+        """The open transaction (resumed from the cart store after a crash), if any."""
+        return self._tx
+
+    @property
+    def last_finished(self) -> Transaction | None:
+        return self._last_finished
+
+    def search(self, text: str, limit: int = 50) -> Sequence[ProductSummary]:
+        return self.ports.catalog.search(text, limit)
+
+    def local_day(self) -> dt.date:
+        return self.ports.clock.now().astimezone(ZoneInfo(self.store.timezone)).date()
+
+    def receipt(self, tx: Transaction, *, copy: bool = False) -> ReceiptDocument:
+        """The receipt document for a finished transaction, decorated by extensions."""
+        document = build_receipt(tx, self.store, self.register, copy=copy)
+        for extension in self.extensions:
+            document = extension.decorate_receipt(document, tx)
+        return document
+
+    # ---- the operation pipeline ---------------------------------------------------------------
+
+    def _run(
+        self, operation: str, request: object, step: Callable[[], Step[T] | Refusal]
+    ) -> OpResult[T]:
+        context = TriggerContext(operation, request, self._tx)
+        refusal = run_before(self.extensions, context)
+        if refusal is None:
+            try:
+                outcome = step()
+            except StorageError as exc:
+                outcome = refused(
+                    RefusalCode.STORAGE,
+                    f"The register could not save: {exc}. Nothing was changed; try again.",
+                )
+            if isinstance(outcome, Refusal):
+                refusal = outcome
+        result: OpResult[T]
+        if refusal is not None:
+            result = OpResult(refusal=refusal)
+        else:
+            assert not isinstance(outcome, Refusal)
+            result = OpResult(value=outcome[2], changes=outcome[1])
+        run_after(self.extensions, context, result)  # type: ignore[arg-type]
+        return result
+
+    def _open_tx(self) -> Transaction | Refusal:
+        if self._tx is None:
+            last = self._last_finished
+            if last is not None:
+                what = "concluded" if last.state is TransactionState.CONCLUDED else "voided"
+                return refused(
+                    RefusalCode.WRONG_STATE,
+                    f"Transaction {last.receipt_number or last.transaction_id} was already "
+                    f"{what}; start a new one.",
+                )
+            return refused(RefusalCode.NO_TRANSACTION, "No transaction is open.")
+        if self._tx.unresolved_tenders:
+            return refused(
+                RefusalCode.PAYMENT_PENDING,
+                "A card payment's outcome is not known yet; resolve it first.",
+            )
+        return self._tx
+
+    def _priced(self, tx: Transaction) -> Transaction:
+        context = PricingContext(store=self.store, day=self.local_day())
+        active = [line for line in tx.lines if not line.voided]
+        pricing = self.ports.pricing.price_lines(context, active)
+        return reprice(tx, self.store, pricing)
+
+    def _commit(
+        self, new: Transaction, changes: ChangeRecord, *, reprice_lines: bool
+    ) -> ChangeRecord:
+        """Reprice, persist, and adopt `new`. Raises StorageError with the old state kept."""
+        if reprice_lines:
+            old_lines = {line.line_id: line for line in new.lines}
+            new = self._priced(new)
+            repriced = frozenset(
+                line.line_id
+                for line in new.lines
+                if _amounts(line) != _amounts(old_lines[line.line_id])
+                and line.line_id not in changes.lines_added
+            )
+            changes = replace(changes, lines_changed=changes.lines_changed | repriced, totals=True)
+        self.ports.cart.save(
+            new, changes.lines_added | changes.lines_changed, changes.lines_removed
+        )
+        self._tx = new
+        return changes
+
+    def _finished(self, tx: Transaction) -> None:
+        self._tx = None
+        self._last_finished = tx
+
+
+def _amounts(line: SaleLine) -> tuple[object, ...]:
+    return (line.unit_price, line.net_amount, line.taxes, line.discounts, line.amount_incl_tax)

@@ -1,0 +1,320 @@
+"""The runtime facade: one call per operation, a typed request in, a result and change record out.
+
+Invalid operations for the current state are refused with a reason (a `Refusal`), never with an
+exception leaking to the caller. Permissions and triggers are checked here, not in the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from runtime import line_rules
+from runtime.barcodes import malformed_reason
+from runtime.catalog import BarcodeHit
+from runtime.core import Step, refused
+from runtime.operations import (
+    AddLine,
+    ChangeRecord,
+    CommentLine,
+    OpResult,
+    Recall,
+    Refusal,
+    RefusalCode,
+    SetQuantity,
+    SetTaxExempt,
+    SetUnit,
+    StartTransaction,
+    Suspend,
+    VoidLine,
+    VoidTransaction,
+)
+from runtime.tender_ops import TenderOperations
+from runtime.transaction import SaleLine, Transaction, TransactionState
+
+
+class CommerceRuntime(TenderOperations):
+    """The register's commerce rules. Not thread-safe: one caller (the UI's worker) at a time."""
+
+    # ---- transaction lifecycle ----------------------------------------------------------------
+
+    def start(self, request: StartTransaction) -> OpResult[Transaction]:
+        def step() -> Step[Transaction] | Refusal:
+            if self._tx is not None and self._tx.state is TransactionState.OPEN:
+                return refused(RefusalCode.TRANSACTION_OPEN, "A transaction is already open.")
+            tx = self._new_transaction(request.operator_id)
+            changes = self._commit(tx, ChangeRecord(state=True, totals=True), reprice_lines=False)
+            return tx, changes, tx
+
+        return self._run("start", request, step)
+
+    def _new_transaction(self, operator_id: str) -> Transaction:
+        self.operator_id = operator_id
+        return Transaction(
+            transaction_id=self.ports.ids.new_id(),
+            store_id=self.store.store_id,
+            register_id=self.register.register_id,
+            operator_id=operator_id,
+            started_at=self.ports.clock.now(),
+        )
+
+    def _tx_or_autostart(self) -> Transaction | Refusal:
+        """The first scan after a sale starts the next transaction, as cashiers expect."""
+        if self._tx is None:
+            if self.operator_id is None:
+                return refused(RefusalCode.NO_TRANSACTION, "Sign in before selling.")
+            return self._new_transaction(self.operator_id)
+        return self._open_tx()
+
+    # ---- lines --------------------------------------------------------------------------------
+
+    def add_line(self, request: AddLine) -> OpResult[SaleLine]:
+        return self._run("add_line", request, lambda: self._add_line(request))
+
+    def _add_line(self, request: AddLine) -> Step[SaleLine] | Refusal:
+        tx = self._tx_or_autostart()
+        if isinstance(tx, Refusal):
+            return tx
+        hit = self._resolve_item(request)
+        if isinstance(hit, Refusal):
+            return hit
+        product = hit.product
+        refusal = line_rules.check_product(
+            product, hit.variant_id, self.register.self_checkout, request.age_verified
+        )
+        if refusal:
+            return refusal
+        sellable = self._sellable(request, hit)
+        if isinstance(sellable, Refusal):
+            return sellable
+        line = SaleLine(
+            line_id=f"L{tx.next_line_no}",
+            product=product,
+            quantity=sellable.quantity,
+            unit=sellable.unit,
+            variant_id=hit.variant_id,
+            barcode=request.barcode,
+            keyed_price=sellable.keyed_price,
+            serial_number=request.serial_number.strip() if request.serial_number else None,
+            weighed=sellable.weighed,
+        )
+        new = replace(tx, lines=(*tx.lines, line), next_line_no=tx.next_line_no + 1)
+        started = self._tx is None
+        changes = self._commit(
+            new,
+            ChangeRecord(lines_added=frozenset({line.line_id}), state=started),
+            reprice_lines=True,
+        )
+        assert self._tx is not None
+        added = self._tx.line(line.line_id)
+        assert added is not None
+        return self._tx, changes, added
+
+    def _resolve_item(self, request: AddLine) -> BarcodeHit | Refusal:
+        if (request.barcode is None) == (request.item_id is None):
+            return refused(RefusalCode.UNKNOWN_ITEM, "Scan a barcode or give an item id.")
+        if request.barcode is not None:
+            reason = malformed_reason(request.barcode)
+            if reason:
+                return refused(RefusalCode.MALFORMED_BARCODE, f"Barcode not accepted: {reason}.")
+            hit = self.ports.catalog.find_barcode(request.barcode)
+            if hit is None:
+                return refused(
+                    RefusalCode.UNKNOWN_ITEM, f"No item has the barcode {request.barcode}."
+                )
+            return hit
+        assert request.item_id is not None
+        item = self.ports.catalog.find_item(request.item_id.strip())
+        if item is None:
+            return refused(RefusalCode.UNKNOWN_ITEM, f"No item has the id {request.item_id}.")
+        return BarcodeHit(barcode="", product=item.product, variant_id=item.variant_id)
+
+    def _sellable(self, request: AddLine, hit: BarcodeHit) -> line_rules.Sellable | Refusal:
+        product = hit.product
+        store = self.store
+        keyed = request.keyed_price if request.keyed_price is not None else hit.embedded_price
+        if product.flags.keyed_in_price:
+            refusal = line_rules.check_keyed_price(keyed, product, store)
+            if refusal:
+                return refusal
+        else:
+            keyed = None
+        if product.flags.weighed:
+            weight = request.weight if request.weight is not None else hit.embedded_weight
+            refusal = line_rules.check_weight(weight, product, store)
+            if refusal:
+                return refusal
+            assert weight is not None
+            return line_rules.Sellable(weight, product.sales_unit, keyed, weighed=True)
+        unit = request.unit or hit.unit or product.sales_unit
+        refusal = line_rules.check_unit(product, unit, store)
+        if refusal:
+            return refusal
+        quantity = request.quantity if request.quantity is not None else hit.quantity
+        if request.quantity is not None and hit.quantity != 1:
+            quantity = request.quantity * hit.quantity
+        decimals = line_rules.unit_decimals(store, unit)
+        refusal = line_rules.check_quantity(quantity, decimals, store)
+        if refusal:
+            return refusal
+        if product.flags.serial_required:
+            if not (request.serial_number and request.serial_number.strip()):
+                return refused(
+                    RefusalCode.SERIAL_REQUIRED,
+                    f"Scan or key in the serial number of {product.name}.",
+                )
+            if quantity != 1:
+                return refused(
+                    RefusalCode.INVALID_QUANTITY, "Serialised items are sold one per line."
+                )
+        return line_rules.Sellable(quantity, unit, keyed, weighed=False)
+
+    def _line_op(
+        self, line_id: str, change: Callable[[SaleLine], SaleLine | Refusal]
+    ) -> Step[SaleLine] | Refusal:
+        tx = self._open_tx()
+        if isinstance(tx, Refusal):
+            return tx
+        line = tx.line(line_id)
+        if line is None:
+            return refused(RefusalCode.UNKNOWN_LINE, f"There is no line {line_id}.")
+        if line.voided:
+            return refused(RefusalCode.WRONG_STATE, f"Line {line_id} is voided.")
+        new_line = change(line)
+        if isinstance(new_line, Refusal):
+            return new_line
+        new = replace(tx, lines=tuple(new_line if x.line_id == line_id else x for x in tx.lines))
+        changes = self._commit(
+            new, ChangeRecord(lines_changed=frozenset({line_id})), reprice_lines=True
+        )
+        assert self._tx is not None
+        updated = self._tx.line(line_id)
+        assert updated is not None
+        return self._tx, changes, updated
+
+    def set_quantity(self, request: SetQuantity) -> OpResult[SaleLine]:
+        def change(line: SaleLine) -> SaleLine | Refusal:
+            if line.weighed:
+                return refused(
+                    RefusalCode.INVALID_QUANTITY,
+                    "A weighed item's quantity comes from the scale; void it and weigh again.",
+                )
+            if line.product.flags.serial_required and request.quantity != 1:
+                return refused(
+                    RefusalCode.INVALID_QUANTITY, "Serialised items are sold one per line."
+                )
+            decimals = line_rules.unit_decimals(self.store, line.unit)
+            refusal = line_rules.check_quantity(request.quantity, decimals, self.store)
+            return refusal or replace(line, quantity=request.quantity)
+
+        return self._run("set_quantity", request, lambda: self._line_op(request.line_id, change))
+
+    def set_unit(self, request: SetUnit) -> OpResult[SaleLine]:
+        def change(line: SaleLine) -> SaleLine | Refusal:
+            if line.weighed:
+                return refused(RefusalCode.UNKNOWN_UNIT, "A weighed item is sold in its unit.")
+            refusal = line_rules.check_unit(line.product, request.unit, self.store)
+            if refusal:
+                return refusal
+            decimals = line_rules.unit_decimals(self.store, request.unit)
+            refusal = line_rules.check_quantity(line.quantity, decimals, self.store)
+            return refusal or replace(line, unit=request.unit)
+
+        return self._run("set_unit", request, lambda: self._line_op(request.line_id, change))
+
+    def void_line(self, request: VoidLine) -> OpResult[SaleLine]:
+        return self._run(
+            "void_line",
+            request,
+            lambda: self._line_op(request.line_id, lambda line: replace(line, voided=True)),
+        )
+
+    def comment_line(self, request: CommentLine) -> OpResult[SaleLine]:
+        def change(line: SaleLine) -> SaleLine | Refusal:
+            cleaned = line_rules.clean_comment(request.comment)
+            return cleaned if isinstance(cleaned, Refusal) else replace(line, comment=cleaned)
+
+        return self._run("comment_line", request, lambda: self._line_op(request.line_id, change))
+
+    def set_tax_exempt(self, request: SetTaxExempt) -> OpResult[Transaction]:
+        def step() -> Step[Transaction] | Refusal:
+            tx = self._open_tx()
+            if isinstance(tx, Refusal):
+                return tx
+            if request.exempt and not request.reason.strip():
+                return refused(RefusalCode.WRONG_STATE, "Give a reason for the tax exemption.")
+            new = replace(tx, tax_exempt=request.exempt, tax_exempt_reason=request.reason.strip())
+            changes = self._commit(new, ChangeRecord(totals=True), reprice_lines=True)
+            assert self._tx is not None
+            return self._tx, changes, self._tx
+
+        return self._run("set_tax_exempt", request, step)
+
+    # ---- void, suspend, recall ----------------------------------------------------------------
+
+    def void_transaction(self, request: VoidTransaction) -> OpResult[Transaction]:
+        def step() -> Step[Transaction] | Refusal:
+            tx = self._open_tx()
+            if isinstance(tx, Refusal):
+                return tx
+            if tx.approved_card_tenders:
+                return refused(
+                    RefusalCode.CARD_TENDERED,
+                    "Card payments were taken; void those tender lines (the terminal reverses "
+                    "them) before voiding the transaction.",
+                )
+            voided = replace(
+                tx,
+                state=TransactionState.VOIDED,
+                ended_at=self.ports.clock.now(),
+                void_reason=request.reason.strip(),
+            )
+            self.ports.ledger.finish(voided, None)
+            self._finished(voided)
+            return voided, ChangeRecord(state=True, totals=True), voided
+
+        return self._run("void_transaction", request, step)
+
+    def suspend(self, request: Suspend) -> OpResult[Transaction]:
+        def step() -> Step[Transaction] | Refusal:
+            tx = self._open_tx()
+            if isinstance(tx, Refusal):
+                return tx
+            if not tx.active_lines:
+                return refused(RefusalCode.WRONG_STATE, "There is nothing to suspend.")
+            if any(t.counts for t in tx.tenders):
+                return refused(
+                    RefusalCode.WRONG_STATE, "Void the tenders before suspending the transaction."
+                )
+            suspended = replace(tx, state=TransactionState.SUSPENDED)
+            self.ports.suspended.suspend(suspended)
+            self._tx = None
+            return suspended, ChangeRecord(state=True, totals=True), suspended
+
+        return self._run("suspend", request, step)
+
+    def suspended(self) -> Sequence[Transaction]:
+        return self.ports.suspended.list_suspended(self.register.register_id)
+
+    def recall(self, request: Recall) -> OpResult[Transaction]:
+        def step() -> Step[Transaction] | Refusal:
+            if self._tx is not None and self._tx.active_lines:
+                return refused(
+                    RefusalCode.TRANSACTION_OPEN,
+                    "Finish or suspend the open transaction before recalling another.",
+                )
+            found = self.ports.suspended.recall(self.register.register_id, request.transaction_id)
+            if found is None:
+                return refused(
+                    RefusalCode.NOT_SUSPENDED,
+                    f"No suspended transaction {request.transaction_id} on this register.",
+                )
+            recalled = replace(found, state=TransactionState.OPEN)
+            everything = frozenset(line.line_id for line in recalled.lines)
+            changes = self._commit(
+                recalled, ChangeRecord(lines_added=everything, state=True), reprice_lines=True
+            )
+            assert self._tx is not None
+            return self._tx, changes, self._tx
+
+        return self._run("recall", request, step)

@@ -1,0 +1,45 @@
+"""Plain-text rendering of receipt documents: for the demo, the journal and tests.
+
+Double-size rows are rendered in capitals; barcodes as their data between markers, since a
+text file has no symbology.
+"""
+
+from __future__ import annotations
+
+from runtime.receipt import Align, BarcodeBlock, QrBlock, ReceiptDocument, Separator, TextRow
+
+
+def _fit(left: str, right: str, width: int) -> list[str]:
+    if not right:
+        return [left[i : i + width] for i in range(0, max(len(left), 1), width)]
+    room = width - len(right) - 1
+    if room < 1:
+        return [left[:width], right.rjust(width)[-width:]]
+    if len(left) <= room:
+        return [left.ljust(room) + " " + right]
+    head = [left[i : i + width] for i in range(0, len(left), width)]
+    last = head.pop()
+    if len(last) <= room:
+        return [*head, last.ljust(room) + " " + right]
+    return [*head, last, right.rjust(width)]
+
+
+def render_text(document: ReceiptDocument, width: int = 42) -> str:
+    """Render to `width` columns; every row fits, long names wrap, amounts stay right-aligned."""
+    out: list[str] = []
+    for element in document.elements:
+        if isinstance(element, Separator):
+            out.append(element.char * width)
+        elif isinstance(element, BarcodeBlock):
+            out.append(f"|| {element.data} ||".center(width))
+        elif isinstance(element, QrBlock):
+            out.append(f"[QR {element.data}]".center(width)[:width])
+        elif isinstance(element, TextRow):
+            left = element.left.upper() if element.double else element.left
+            for row in _fit(left, element.right, width):
+                if element.align is Align.CENTER:
+                    row = row.strip().center(width)
+                elif element.align is Align.RIGHT:
+                    row = row.strip().rjust(width)
+                out.append(row.rstrip())
+    return "\n".join(out) + "\n"

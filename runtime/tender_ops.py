@@ -1,0 +1,260 @@
+"""Tendering and concluding: cash, check, foreign currency, cards through the terminal port.
+
+A card request id is persisted (pending) before the terminal is asked, so a crash or timeout
+leaves a request the register can ask about instead of charging twice. The sale concludes only
+when the balance is zero; the ledger then writes it durably with its journal and outbox rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from runtime.config import TenderKind, TenderType
+from runtime.core import CommerceCore, Step, refused
+from runtime.operations import (
+    AddTender,
+    ChangeRecord,
+    Conclude,
+    OpResult,
+    Refusal,
+    RefusalCode,
+    ResolveCardTender,
+    TenderCard,
+    VoidTender,
+)
+from runtime.ports import PaymentOutcome, PaymentRequest, PaymentStatus
+from runtime.receipt import ReceiptDocument
+from runtime.receipt_numbers import format_receipt_number
+from runtime.tendering import TenderPlan, change_line, plan_tender, with_tender_totals
+from runtime.transaction import TenderLine, TenderStatus, Transaction, TransactionState
+
+TENDER_CHANGES = ChangeRecord(tenders=True, totals=True)
+
+
+@dataclass(frozen=True, slots=True)
+class ConcludedSale:
+    transaction: Transaction
+    receipt: ReceiptDocument
+    device_seq: int
+
+
+class TenderOperations(CommerceCore):
+    def _tender_type(self, tender_type_id: str, *kinds: TenderKind) -> TenderType | Refusal:
+        tender = self.store.tender_types.get(tender_type_id)
+        if tender is None:
+            return refused(RefusalCode.UNKNOWN_TENDER, f"There is no tender type {tender_type_id}.")
+        if tender.kind not in kinds:
+            return refused(
+                RefusalCode.UNKNOWN_TENDER,
+                f"{tender.name} is a {tender.kind.value} tender; it cannot be used here.",
+            )
+        return tender
+
+    def _append_tender(self, tx: Transaction, line: TenderLine) -> Step[TenderLine]:
+        new = with_tender_totals(
+            replace(tx, tenders=(*tx.tenders, line), next_tender_no=tx.next_tender_no + 1)
+        )
+        changes = self._commit(new, TENDER_CHANGES, reprice_lines=False)
+        return new, changes, line
+
+    def add_tender(self, request: AddTender) -> OpResult[TenderLine]:
+        """Cash (with change and cash rounding), check, or foreign currency at its rate."""
+
+        def step() -> Step[TenderLine] | Refusal:
+            tx = self._open_tx()
+            if isinstance(tx, Refusal):
+                return tx
+            tender = self._tender_type(
+                request.tender_type_id,
+                TenderKind.CASH,
+                TenderKind.CHECK,
+                TenderKind.FOREIGN_CURRENCY,
+            )
+            if isinstance(tender, Refusal):
+                return tender
+            plan = plan_tender(tx, self.store, tender, request.amount)
+            if isinstance(plan, Refusal):
+                return plan
+            return self._append_tender(tx, self._line_from_plan(tx, tender, plan))
+
+        return self._run("add_tender", request, step)
+
+    def _line_from_plan(self, tx: Transaction, tender: TenderType, plan: TenderPlan) -> TenderLine:
+        return TenderLine(
+            tender_line_id=f"T{tx.next_tender_no}",
+            tender_type_id=tender.tender_type_id,
+            kind=tender.kind.value,
+            amount=plan.amount,
+            rounding=plan.rounding,
+            foreign_currency=plan.foreign_currency,
+            foreign_amount=plan.foreign_amount,
+            exchange_rate=plan.exchange_rate,
+        )
+
+    def tender_card(self, request: TenderCard) -> OpResult[TenderLine]:
+        """Pay by card. The result's tender line says approved, declined or unknown."""
+
+        def step() -> Step[TenderLine] | Refusal:
+            tx = self._open_tx()
+            if isinstance(tx, Refusal):
+                return tx
+            tender = self._tender_type(request.tender_type_id, TenderKind.CARD)
+            if isinstance(tender, Refusal):
+                return tender
+            if self.ports.payment is None:
+                return refused(RefusalCode.UNKNOWN_TENDER, "No payment terminal is connected.")
+            plan = plan_tender(tx, self.store, tender, request.amount)
+            if isinstance(plan, Refusal):
+                return plan
+            pending = replace(
+                self._line_from_plan(tx, tender, plan),
+                status=TenderStatus.PENDING,
+                request_id=self.ports.ids.new_id(),
+            )
+            tx, _, _ = self._append_tender(tx, pending)  # persisted before the terminal is asked
+            outcome = self._ask_terminal(pending)
+            return self._settle(tx, pending.tender_line_id, outcome)
+
+        return self._run("tender_card", request, step)
+
+    def _ask_terminal(self, pending: TenderLine) -> PaymentOutcome:
+        assert self.ports.payment is not None and pending.request_id is not None
+        request = PaymentRequest(pending.request_id, pending.amount, self.store.currency.code)
+        try:
+            return self.ports.payment.authorize(request)
+        except Exception as exc:  # noqa: BLE001 - any terminal failure means "unknown"
+            return PaymentOutcome(PaymentStatus.UNKNOWN, message=f"terminal error: {exc}")
+
+    def _settle(self, tx: Transaction, line_id: str, outcome: PaymentOutcome) -> Step[TenderLine]:
+        line = tx.tender(line_id)
+        assert line is not None
+        status = {
+            PaymentStatus.APPROVED: TenderStatus.APPROVED,
+            PaymentStatus.PARTIAL: TenderStatus.APPROVED,
+            PaymentStatus.DECLINED: TenderStatus.DECLINED,
+            PaymentStatus.UNKNOWN: TenderStatus.UNKNOWN,
+        }[outcome.status]
+        amount, message = line.amount, outcome.message
+        if outcome.status is PaymentStatus.PARTIAL:
+            amount = min(outcome.approved_amount, line.amount)
+            message = f"partially approved: {amount} of {line.amount}"
+        settled = replace(
+            line,
+            status=status,
+            amount=amount,
+            message=message,
+            terminal_reference=outcome.reference,
+            card_brand=outcome.card_brand,
+        )
+        tenders = tuple(settled if t.tender_line_id == line_id else t for t in tx.tenders)
+        new = with_tender_totals(replace(tx, tenders=tenders))
+        changes = self._commit(new, TENDER_CHANGES, reprice_lines=False)
+        return new, changes, settled
+
+    def resolve_card_tender(self, request: ResolveCardTender) -> OpResult[TenderLine]:
+        """Ask the terminal what became of a payment whose outcome was unknown."""
+
+        def step() -> Step[TenderLine] | Refusal:
+            tx = self._tx
+            line = tx.tender(request.tender_line_id) if tx else None
+            if tx is None or line is None:
+                return refused(RefusalCode.UNKNOWN_LINE, f"No tender {request.tender_line_id}.")
+            if line.status not in (TenderStatus.PENDING, TenderStatus.UNKNOWN):
+                return refused(RefusalCode.WRONG_STATE, f"Tender {line.tender_line_id} is settled.")
+            if self.ports.payment is None or line.request_id is None:
+                return refused(RefusalCode.UNKNOWN_TENDER, "No payment terminal is connected.")
+            try:
+                outcome = self.ports.payment.status(line.request_id)
+            except Exception as exc:  # noqa: BLE001
+                outcome = PaymentOutcome(PaymentStatus.UNKNOWN, message=f"terminal error: {exc}")
+            return self._settle(tx, line.tender_line_id, outcome)
+
+        return self._run("resolve_card_tender", request, step)
+
+    def void_tender(self, request: VoidTender) -> OpResult[TenderLine]:
+        """Void a tender line; an approved card payment is reversed at the terminal first."""
+
+        def step() -> Step[TenderLine] | Refusal:
+            tx = self._tx
+            if tx is None or tx.state is not TransactionState.OPEN:
+                return refused(RefusalCode.NO_TRANSACTION, "No transaction is open.")
+            line = tx.tender(request.tender_line_id)
+            if line is None or line.is_change:
+                return refused(RefusalCode.UNKNOWN_LINE, f"No tender {request.tender_line_id}.")
+            if line.status in (TenderStatus.VOIDED, TenderStatus.DECLINED):
+                return refused(
+                    RefusalCode.WRONG_STATE, f"Tender {line.tender_line_id} is not live."
+                )
+            if line.status in (TenderStatus.PENDING, TenderStatus.UNKNOWN):
+                return refused(
+                    RefusalCode.PAYMENT_PENDING,
+                    "Resolve the card payment's outcome before voiding it.",
+                )
+            if line.kind == TenderKind.CARD.value:
+                refusal = self._reverse(line)
+                if refusal:
+                    return refusal
+            voided = replace(line, status=TenderStatus.VOIDED)
+            new = with_tender_totals(
+                replace(
+                    tx,
+                    tenders=tuple(
+                        voided if t.tender_line_id == line.tender_line_id else t for t in tx.tenders
+                    ),
+                )
+            )
+            changes = self._commit(new, TENDER_CHANGES, reprice_lines=False)
+            return new, changes, voided
+
+        return self._run("void_tender", request, step)
+
+    def _reverse(self, line: TenderLine) -> Refusal | None:
+        if self.ports.payment is None or line.request_id is None:
+            return refused(RefusalCode.UNKNOWN_TENDER, "No payment terminal to reverse the card.")
+        try:
+            outcome = self.ports.payment.reverse(line.request_id, line.terminal_reference)
+        except Exception as exc:  # noqa: BLE001
+            outcome = PaymentOutcome(PaymentStatus.UNKNOWN, message=str(exc))
+        if outcome.status is not PaymentStatus.APPROVED:
+            return refused(
+                RefusalCode.PAYMENT_DECLINED,
+                f"The terminal did not reverse the payment ({outcome.message or outcome.status}); "
+                "the tender stays.",
+            )
+        return None
+
+    def conclude(self, request: Conclude) -> OpResult[ConcludedSale]:
+        """Finish a fully paid sale: change line, receipt number, durable write, receipt."""
+
+        def step() -> Step[ConcludedSale] | Refusal:
+            tx = self._open_tx()
+            if isinstance(tx, Refusal):
+                return tx
+            if not tx.active_lines:
+                return refused(RefusalCode.WRONG_STATE, "There is nothing to conclude.")
+            if tx.totals.balance_due != 0:
+                return refused(
+                    RefusalCode.BALANCE_DUE,
+                    f"{tx.totals.balance_due} {self.store.currency.code} is still to be paid.",
+                )
+            change = change_line(tx, self.store, f"T{tx.next_tender_no}")
+            if change is not None:
+                tx = with_tender_totals(
+                    replace(tx, tenders=(*tx.tenders, change), next_tender_no=tx.next_tender_no + 1)
+                )
+            done = replace(tx, state=TransactionState.CONCLUDED, ended_at=self.ports.clock.now())
+            day = self.local_day()
+            register = self.register
+
+            def number(seq: int) -> str:
+                return format_receipt_number(
+                    register.receipt_mask, done.store_id, register.register_id, day, seq
+                )
+
+            written = self.ports.ledger.finish(done, number)
+            done = replace(done, receipt_number=written.receipt_number)
+            self._finished(done)
+            sale = ConcludedSale(done, self.receipt(done), written.device_seq)
+            return done, ChangeRecord(state=True, tenders=True, totals=True), sale
+
+        return self._run("conclude", request, step)

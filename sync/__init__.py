@@ -1,0 +1,1 @@
+"""Register-side sync: wire protocol, client, scheduler, credentials (later issues)."""
