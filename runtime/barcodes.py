@@ -33,7 +33,8 @@ def malformed_reason(code: str) -> str | None:
         return f"the code is longer than {MAX_CODE_LENGTH} characters"
     if any(not ch.isprintable() for ch in code):
         return "the code contains control characters"
-    if code.isdigit() and len(code) in GTIN_LENGTHS:
+    # ASCII digits only: str.isdigit() also accepts e.g. superscripts, which int() refuses
+    if code.isascii() and code.isdigit() and len(code) in GTIN_LENGTHS:
         expected = gtin_check_digit(code[:-1])
         if int(code[-1]) != expected:
             return (

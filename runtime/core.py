@@ -14,7 +14,13 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from runtime.config import RegisterConfig, StoreConfig
-from runtime.extensions import RuntimeExtension, TriggerContext, run_after, run_before
+from runtime.extensions import (
+    RuntimeExtension,
+    TriggerContext,
+    decorate_receipt,
+    run_after,
+    run_before,
+)
 from runtime.operations import ChangeRecord, OpResult, Refusal, RefusalCode
 from runtime.ports import (
     CartStore,
@@ -30,6 +36,7 @@ from runtime.ports import (
     SuspendedStore,
 )
 from runtime.receipt import ReceiptDocument, build_receipt
+from runtime.receipt_numbers import validate_mask
 from runtime.totals import reprice
 from runtime.transaction import SaleLine, Transaction, TransactionState
 
@@ -67,6 +74,9 @@ class CommerceCore:
         operator_id: str | None = None,
         extensions: Sequence[RuntimeExtension] = (),
     ) -> None:
+        mask_problem = validate_mask(register.receipt_mask)
+        if mask_problem:  # fail at start-up, not while concluding the first sale
+            raise ValueError(f"register {register.register_id}: {mask_problem}")
         self.store = store
         self.register = register
         self.ports = ports
@@ -74,6 +84,7 @@ class CommerceCore:
         self.extensions = tuple(extensions)
         self._tx: Transaction | None = ports.cart.load(register.register_id)
         self._last_finished: Transaction | None = None
+        self._just_finished: Transaction | None = None  # until another transaction is adopted
 
     # ---- reading ------------------------------------------------------------------------------
 
@@ -95,9 +106,7 @@ class CommerceCore:
     def receipt(self, tx: Transaction, *, copy: bool = False) -> ReceiptDocument:
         """The receipt document for a finished transaction, decorated by extensions."""
         document = build_receipt(tx, self.store, self.register, copy=copy)
-        for extension in self.extensions:
-            document = extension.decorate_receipt(document, tx)
-        return document
+        return decorate_receipt(self.extensions, document, tx)
 
     # ---- the operation pipeline ---------------------------------------------------------------
 
@@ -125,17 +134,21 @@ class CommerceCore:
         run_after(self.extensions, context, result)  # type: ignore[arg-type]
         return result
 
+    def _no_open_tx(self) -> Refusal:
+        """Why there is nothing to operate on: the sale just finished, or none was started."""
+        last = self._just_finished
+        if last is not None:
+            what = "concluded" if last.state is TransactionState.CONCLUDED else "voided"
+            return refused(
+                RefusalCode.WRONG_STATE,
+                f"Transaction {last.receipt_number or last.transaction_id} was already "
+                f"{what}; start a new one.",
+            )
+        return refused(RefusalCode.NO_TRANSACTION, "No transaction is open.")
+
     def _open_tx(self) -> Transaction | Refusal:
         if self._tx is None:
-            last = self._last_finished
-            if last is not None:
-                what = "concluded" if last.state is TransactionState.CONCLUDED else "voided"
-                return refused(
-                    RefusalCode.WRONG_STATE,
-                    f"Transaction {last.receipt_number or last.transaction_id} was already "
-                    f"{what}; start a new one.",
-                )
-            return refused(RefusalCode.NO_TRANSACTION, "No transaction is open.")
+            return self._no_open_tx()
         if self._tx.unresolved_tenders:
             return refused(
                 RefusalCode.PAYMENT_PENDING,
@@ -167,11 +180,12 @@ class CommerceCore:
             new, changes.lines_added | changes.lines_changed, changes.lines_removed
         )
         self._tx = new
+        self._just_finished = None
         return changes
 
     def _finished(self, tx: Transaction) -> None:
         self._tx = None
-        self._last_finished = tx
+        self._last_finished = self._just_finished = tx
 
 
 def _amounts(line: SaleLine) -> tuple[object, ...]:

@@ -72,8 +72,13 @@ def load_extensions(group: str = ENTRY_POINT_GROUP) -> list[RuntimeExtension]:
 
 
 def run_before(extensions: Iterable[RuntimeExtension], context: TriggerContext) -> Refusal | None:
+    """The first refusal of any extension; one that crashes is logged and skipped."""
     for extension in extensions:
-        refusal = extension.before(context)
+        try:
+            refusal = extension.before(context)
+        except Exception:  # noqa: BLE001 - a broken plug-in must not stop the store selling
+            log.exception("extension %s failed in before(%s)", extension.name, context.operation)
+            continue
         if refusal is not None:
             return refusal
     return None
@@ -87,3 +92,19 @@ def run_after(
             extension.after(context, result)
         except Exception:  # noqa: BLE001 - observers must not break the sale
             log.exception("extension %s failed in after(%s)", extension.name, context.operation)
+
+
+def decorate_receipt(
+    extensions: Iterable[RuntimeExtension], document: ReceiptDocument, transaction: Transaction
+) -> ReceiptDocument:
+    """Let each extension decorate the receipt; one that crashes is logged and left out.
+
+    Receipts are built after the sale is durably written, so a failure here must not reach the
+    caller as if the sale had failed.
+    """
+    for extension in extensions:
+        try:
+            document = extension.decorate_receipt(document, transaction)
+        except Exception:  # noqa: BLE001
+            log.exception("extension %s failed to decorate the receipt", extension.name)
+    return document

@@ -29,6 +29,7 @@ from runtime.operations import (
     VoidLine,
     VoidTransaction,
 )
+from runtime.ports import StorageError
 from runtime.tender_ops import TenderOperations
 from runtime.transaction import SaleLine, Transaction, TransactionState
 
@@ -170,7 +171,11 @@ class CommerceRuntime(TenderOperations):
         return line_rules.Sellable(quantity, unit, keyed, weighed=False)
 
     def _line_op(
-        self, line_id: str, change: Callable[[SaleLine], SaleLine | Refusal]
+        self,
+        line_id: str,
+        change: Callable[[SaleLine], SaleLine | Refusal],
+        *,
+        reprice: bool = True,
     ) -> Step[SaleLine] | Refusal:
         tx = self._open_tx()
         if isinstance(tx, Refusal):
@@ -185,7 +190,7 @@ class CommerceRuntime(TenderOperations):
             return new_line
         new = replace(tx, lines=tuple(new_line if x.line_id == line_id else x for x in tx.lines))
         changes = self._commit(
-            new, ChangeRecord(lines_changed=frozenset({line_id})), reprice_lines=True
+            new, ChangeRecord(lines_changed=frozenset({line_id})), reprice_lines=reprice
         )
         assert self._tx is not None
         updated = self._tx.line(line_id)
@@ -199,13 +204,15 @@ class CommerceRuntime(TenderOperations):
                     RefusalCode.INVALID_QUANTITY,
                     "A weighed item's quantity comes from the scale; void it and weigh again.",
                 )
+            decimals = line_rules.unit_decimals(self.store, line.unit)
+            refusal = line_rules.check_quantity(request.quantity, decimals, self.store)
+            if refusal:  # first: comparing a signalling NaN below would raise
+                return refusal
             if line.product.flags.serial_required and request.quantity != 1:
                 return refused(
                     RefusalCode.INVALID_QUANTITY, "Serialised items are sold one per line."
                 )
-            decimals = line_rules.unit_decimals(self.store, line.unit)
-            refusal = line_rules.check_quantity(request.quantity, decimals, self.store)
-            return refusal or replace(line, quantity=request.quantity)
+            return replace(line, quantity=request.quantity)
 
         return self._run("set_quantity", request, lambda: self._line_op(request.line_id, change))
 
@@ -234,7 +241,11 @@ class CommerceRuntime(TenderOperations):
             cleaned = line_rules.clean_comment(request.comment)
             return cleaned if isinstance(cleaned, Refusal) else replace(line, comment=cleaned)
 
-        return self._run("comment_line", request, lambda: self._line_op(request.line_id, change))
+        return self._run(
+            "comment_line",
+            request,
+            lambda: self._line_op(request.line_id, change, reprice=False),  # no amount changes
+        )
 
     def set_tax_exempt(self, request: SetTaxExempt) -> OpResult[Transaction]:
         def step() -> Step[Transaction] | Refusal:
@@ -298,12 +309,21 @@ class CommerceRuntime(TenderOperations):
 
     def recall(self, request: Recall) -> OpResult[Transaction]:
         def step() -> Step[Transaction] | Refusal:
-            if self._tx is not None and self._tx.active_lines:
+            # voided lines and tenders are part of the record: never drop them silently
+            if self._tx is not None and (self._tx.lines or self._tx.tenders):
                 return refused(
                     RefusalCode.TRANSACTION_OPEN,
-                    "Finish or suspend the open transaction before recalling another.",
+                    "Finish, void or suspend the open transaction before recalling another.",
                 )
-            found = self.ports.suspended.recall(self.register.register_id, request.transaction_id)
+            register_id = self.register.register_id
+            found = next(
+                (
+                    tx
+                    for tx in self.ports.suspended.list_suspended(register_id)
+                    if tx.transaction_id == request.transaction_id
+                ),
+                None,
+            )
             if found is None:
                 return refused(
                     RefusalCode.NOT_SUSPENDED,
@@ -311,9 +331,17 @@ class CommerceRuntime(TenderOperations):
                 )
             recalled = replace(found, state=TransactionState.OPEN)
             everything = frozenset(line.line_id for line in recalled.lines)
+            previous = self._tx
+            # into the cart first, then off the suspended list: a storage failure in between
+            # may leave it in both places, never in neither
             changes = self._commit(
                 recalled, ChangeRecord(lines_added=everything, state=True), reprice_lines=True
             )
+            try:
+                self.ports.suspended.recall(register_id, request.transaction_id)
+            except StorageError:
+                self._tx = previous  # still suspended; the cart copy is overwritten next save
+                raise
             assert self._tx is not None
             return self._tx, changes, self._tx
 

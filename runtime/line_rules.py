@@ -137,6 +137,6 @@ def clean_comment(text: str) -> str | Refusal:
     cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
     if len(cleaned) > MAX_COMMENT:
         return _refuse(
-            RefusalCode.INVALID_AMOUNT, f"A line comment has at most {MAX_COMMENT} characters."
+            RefusalCode.INVALID_TEXT, f"A line comment has at most {MAX_COMMENT} characters."
         )
     return cleaned

@@ -17,6 +17,7 @@ class RefusalCode(enum.StrEnum):
     MALFORMED_BARCODE = "malformed_barcode"
     UNKNOWN_ITEM = "unknown_item"
     UNKNOWN_LINE = "unknown_line"
+    INVALID_TEXT = "invalid_text"
     INVALID_QUANTITY = "invalid_quantity"
     WEIGHT_REQUIRED = "weight_required"
     PRICE_REQUIRED = "price_required"

@@ -80,8 +80,8 @@ def local_time(moment: dt.datetime, timezone: str) -> dt.datetime:
     return moment.astimezone(ZoneInfo(timezone))
 
 
-def _qty(quantity: object) -> str:
-    text = f"{quantity}"
+def _qty(quantity: Decimal) -> str:
+    text = f"{quantity:f}"  # plain notation: 1E+1 prints as 10
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
@@ -120,9 +120,16 @@ def build_receipt(
             lines.append(TextRow(f"  {line.comment}"))
     t = tx.totals
     totals: list[Element] = [Separator()]
-    if t.discount_total:
+    # a tax-exempt customer in a store whose prices include tax does not pay the contained tax
+    exemption = t.subtotal - t.discount_total - t.total
+    if not store.prices_include_tax:
+        exemption += t.tax_total
+    if t.discount_total or exemption:
         totals.append(TextRow("Subtotal", money(t.subtotal)))
+    if t.discount_total:
         totals.append(TextRow("Discounts", money(-t.discount_total)))
+    if exemption:
+        totals.append(TextRow("Tax exemption", money(-exemption)))
     if not store.prices_include_tax:
         totals.append(TextRow("Tax", money(t.tax_total)))
     totals.append(TextRow("TOTAL", money(t.total), bold=True, double=True))

@@ -23,6 +23,10 @@ def validate_mask(mask: str) -> str | None:
         return f"receipt mask has unknown fields: {', '.join(unknown)}"
     if "seq" not in fields:
         return "receipt mask must contain {seq}"
+    try:  # format specs and conversions are only checked when formatting, e.g. {seq:abc}
+        format_receipt_number(mask, "S", "R", dt.date(2000, 1, 1), 1)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        return f"receipt mask cannot be formatted: {exc}"
     return None
 
 

@@ -9,15 +9,19 @@ from __future__ import annotations
 from runtime.receipt import Align, BarcodeBlock, QrBlock, ReceiptDocument, Separator, TextRow
 
 
+def _chunks(text: str, width: int) -> list[str]:
+    return [text[i : i + width] for i in range(0, max(len(text), 1), width)]
+
+
 def _fit(left: str, right: str, width: int) -> list[str]:
     if not right:
-        return [left[i : i + width] for i in range(0, max(len(left), 1), width)]
+        return _chunks(left, width)
     room = width - len(right) - 1
-    if room < 1:
-        return [left[:width], right.rjust(width)[-width:]]
+    if room < 1:  # no room beside the right part: both wrap, nothing is cut
+        return [*_chunks(left, width), *(part.rjust(width) for part in _chunks(right, width))]
     if len(left) <= room:
         return [left.ljust(room) + " " + right]
-    head = [left[i : i + width] for i in range(0, len(left), width)]
+    head = _chunks(left, width)
     last = head.pop()
     if len(last) <= room:
         return [*head, last.ljust(room) + " " + right]
@@ -31,7 +35,11 @@ def render_text(document: ReceiptDocument, width: int = 42) -> str:
         if isinstance(element, Separator):
             out.append(element.char * width)
         elif isinstance(element, BarcodeBlock):
-            out.append(f"|| {element.data} ||".center(width))
+            marked = f"|| {element.data} ||"
+            if len(marked) <= width:
+                out.append(marked.center(width).rstrip())
+            else:  # too wide for the markers: the data itself, wrapped
+                out += [part.center(width).rstrip() for part in _chunks(element.data, width)]
         elif isinstance(element, QrBlock):
             out.append(f"[QR {element.data}]".center(width)[:width])
         elif isinstance(element, TextRow):

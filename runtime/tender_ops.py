@@ -8,6 +8,7 @@ when the balance is zero; the ledger then writes it durably with its journal and
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from runtime.config import TenderKind, TenderType
 from runtime.core import CommerceCore, Step, refused
@@ -156,8 +157,10 @@ class TenderOperations(CommerceCore):
 
         def step() -> Step[TenderLine] | Refusal:
             tx = self._tx
-            line = tx.tender(request.tender_line_id) if tx else None
-            if tx is None or line is None:
+            if tx is None:
+                return self._no_open_tx()
+            line = tx.tender(request.tender_line_id)
+            if line is None:
                 return refused(RefusalCode.UNKNOWN_LINE, f"No tender {request.tender_line_id}.")
             if line.status not in (TenderStatus.PENDING, TenderStatus.UNKNOWN):
                 return refused(RefusalCode.WRONG_STATE, f"Tender {line.tender_line_id} is settled.")
@@ -176,7 +179,9 @@ class TenderOperations(CommerceCore):
 
         def step() -> Step[TenderLine] | Refusal:
             tx = self._tx
-            if tx is None or tx.state is not TransactionState.OPEN:
+            if tx is None:
+                return self._no_open_tx()
+            if tx.state is not TransactionState.OPEN:
                 return refused(RefusalCode.NO_TRANSACTION, "No transaction is open.")
             line = tx.tender(request.tender_line_id)
             if line is None or line.is_change:
@@ -242,8 +247,9 @@ class TenderOperations(CommerceCore):
                 tx = with_tender_totals(
                     replace(tx, tenders=(*tx.tenders, change), next_tender_no=tx.next_tender_no + 1)
                 )
-            done = replace(tx, state=TransactionState.CONCLUDED, ended_at=self.ports.clock.now())
-            day = self.local_day()
+            ended = self.ports.clock.now()
+            done = replace(tx, state=TransactionState.CONCLUDED, ended_at=ended)
+            day = ended.astimezone(ZoneInfo(self.store.timezone)).date()  # as on the receipt
             register = self.register
 
             def number(seq: int) -> str:

@@ -135,6 +135,8 @@ def change_line(tx: Transaction, store: StoreConfig, line_id: str) -> TenderLine
     """The negative cash line that hands back the overpayment, in store-currency cash.
 
     It books to the last cash tender used, else to the store's first change-giving cash tender.
+    Change is paid in coins, so in a cash-rounding store it is rounded to the increment too
+    (e.g. 7.98 owed back after foreign currency -> 8.00), the difference kept as rounding.
     """
     change = tx.totals.change_due
     if change <= ZERO:
@@ -149,10 +151,17 @@ def change_line(tx: Transaction, store: StoreConfig, line_id: str) -> TenderLine
             if t.kind is TenderKind.CASH and t.gives_change
         ]
         tender_type = cash_types[0] if cash_types else "cash"
+    configured = store.tender_types.get(tender_type)
+    increment = cash_increment(store, configured) if configured else store.cash_rounding
+    rounding = ZERO
+    if increment:
+        paid_out = -round_to_increment(-change, increment, store.cash_rounding_mode)
+        rounding, change = change - paid_out, paid_out
     return TenderLine(
         tender_line_id=line_id,
         tender_type_id=tender_type,
         kind=TenderKind.CASH.value,
-        amount=-change,
+        amount=ZERO - change,  # never -0.00
         is_change=True,
+        rounding=rounding,
     )

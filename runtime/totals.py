@@ -34,8 +34,9 @@ def _exact_taxes(
 def _line_amounts(
     line: SaleLine, pricing: LinePricing, currency: Currency
 ) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    unit_price = currency.round(pricing.unit_price)
-    gross = currency.round(unit_price * line.quantity)
+    unit_price = currency.round(pricing.unit_price)  # as shown on the receipt
+    # from the exact price: 250 g of a 24.90/kg item is 6.23, not 250 x 0.02
+    gross = currency.round(pricing.unit_price * line.quantity)
     discount = currency.round(sum((d.amount for d in pricing.discounts), ZERO))
     return unit_price, gross, discount, gross - discount
 

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
+from typing import TypeVar
 
 from runtime.catalog import (
     BarcodeHit,
@@ -28,20 +29,25 @@ from runtime.config import (
 from runtime.core import Ports
 from runtime.facade import CommerceRuntime
 from runtime.money import Currency
+from runtime.operations import AddLine, OpResult, Refusal, RefusalCode
 from runtime.ports import (
     ItemHit,
     LedgerReceipt,
+    LinePricing,
     PaymentOutcome,
     PaymentRequest,
     PaymentStatus,
+    PricingContext,
+    PricingService,
     ProductSummary,
     StorageError,
 )
 from runtime.pricing import BasePriceService
 from runtime.system import FixedClock, SequentialIds
-from runtime.transaction import Transaction, TransactionState
+from runtime.transaction import LineDiscount, SaleLine, Transaction, TransactionState
 
 D = Decimal
+T = TypeVar("T")
 EUR = Currency("EUR", 2)
 NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
 
@@ -159,6 +165,22 @@ PRODUCTS = {
         ),
     ),
     "LEVY": Product("LEVY", "Battery", D("10.20"), item_tax_group="levy"),
+    "GUM": Product("GUM", "Chewing gum", D("0.50"), item_tax_group="standard"),
+    "RECALLED": Product(
+        "RECALLED",
+        "Recalled toy",
+        D("4.00"),
+        item_tax_group="standard",
+        flags=ProductFlags(blocked_for_sale=True),
+    ),
+    "LONG": Product(
+        "LONG",
+        "Organic Fair-Trade Single-Origin Dark Roast Whole Bean Coffee From The Highlands "
+        "Of Ethiopia Extra Large Family Pack",
+        D("1234.56"),
+        item_tax_group="standard",
+    ),
+    "UNTAXED_GROUP": Product("UNTAXED_GROUP", "Voucher", D("5.00"), item_tax_group="exempt"),
 }
 COLA_EAN, COLA_PK6_EAN, SHIRT_EAN, BREAD_EAN = (
     "4000000000013",
@@ -166,11 +188,13 @@ COLA_EAN, COLA_PK6_EAN, SHIRT_EAN, BREAD_EAN = (
     "4000000000037",
     "4000000000044",
 )
+COLA_3_EAN = "4000000000051"  # a banded 3-pack counted as 3 ea
 BARCODES = {
     "4000000000013": BarcodeHit("4000000000013", PRODUCTS["COLA"]),
     "4000000000020": BarcodeHit("4000000000020", PRODUCTS["COLA"], unit="pk6", quantity=D("1")),
     "4000000000037": BarcodeHit("4000000000037", PRODUCTS["SHIRT"], variant_id="SHIRT-M-RED"),
     "4000000000044": BarcodeHit("4000000000044", PRODUCTS["BREAD"]),
+    "4000000000051": BarcodeHit("4000000000051", PRODUCTS["COLA"], quantity=D("3")),
 }
 
 
@@ -197,7 +221,11 @@ class MemoryCatalog:
 
 
 class MemoryStores:
-    """Cart, suspended and ledger ports in memory; `fail_next` simulates a full disk."""
+    """Cart, suspended and ledger ports in memory.
+
+    `fail_next` makes the next write fail as on a full disk; `fail_method` makes the next call
+    of the named write ("save", "suspend", "recall", "finish") fail.
+    """
 
     def __init__(self) -> None:
         self.carts: dict[str, Transaction] = {}
@@ -207,17 +235,19 @@ class MemoryStores:
         self.receipt_seq: dict[str, int] = {}
         self.device_seq = 0
         self.fail_next = False
+        self.fail_method: str | None = None
 
-    def _maybe_fail(self) -> None:
-        if self.fail_next:
+    def _maybe_fail(self, method: str) -> None:
+        if self.fail_next or self.fail_method == method:
             self.fail_next = False
+            self.fail_method = None
             raise StorageError("database or disk is full")
 
     # CartStore
     def save(
         self, transaction: Transaction, changed_lines: frozenset[str], removed_lines: frozenset[str]
     ) -> None:
-        self._maybe_fail()
+        self._maybe_fail("save")
         self.carts[transaction.register_id] = transaction
         self.saved_lines.append(changed_lines)
 
@@ -229,11 +259,12 @@ class MemoryStores:
 
     # SuspendedStore
     def suspend(self, transaction: Transaction) -> None:
-        self._maybe_fail()
+        self._maybe_fail("suspend")
         self.suspended_txs[transaction.transaction_id] = transaction
         self.carts.pop(transaction.register_id, None)
 
     def recall(self, register_id: str, transaction_id: str) -> Transaction | None:
+        self._maybe_fail("recall")
         tx = self.suspended_txs.get(transaction_id)
         if tx is None or tx.register_id != register_id:
             return None
@@ -246,7 +277,7 @@ class MemoryStores:
     def finish(
         self, transaction: Transaction, receipt_number_for: Callable[[int], str] | None
     ) -> LedgerReceipt:
-        self._maybe_fail()
+        self._maybe_fail("finish")
         number = None
         if transaction.state is TransactionState.CONCLUDED and receipt_number_for:
             seq = self.receipt_seq.get(transaction.register_id, 0) + 1
@@ -294,6 +325,26 @@ class ScriptedTerminal:
         return PaymentOutcome(PaymentStatus.APPROVED, message="reversed")
 
 
+class DiscountPricing:
+    """Base prices plus a fixed discount on every line of one item: exercises the pricing seam."""
+
+    def __init__(self, item_id: str, amount: Decimal, name: str = "Promo") -> None:
+        self.item_id = item_id
+        self.amount = amount
+        self.name = name
+        self.base = BasePriceService()
+
+    def price_lines(
+        self, context: PricingContext, lines: Sequence[SaleLine]
+    ) -> Mapping[str, LinePricing]:
+        priced = dict(self.base.price_lines(context, lines))
+        for line in lines:
+            if line.item_id == self.item_id:
+                discount = LineDiscount("D1", self.name, "amount", self.amount)
+                priced[line.line_id] = replace(priced[line.line_id], discounts=(discount,))
+        return priced
+
+
 def make_runtime(
     store: StoreConfig | None = None,
     *,
@@ -303,11 +354,13 @@ def make_runtime(
     extensions: Sequence[object] = (),
     clock: FixedClock | None = None,
     mask: str = "{store}-{register}-{yyyy}{mm}{dd}-{seq:04}",
+    pricing: PricingService | None = None,
+    register_id: str = "R1",
 ) -> tuple[CommerceRuntime, MemoryStores]:
     stores = stores or MemoryStores()
     ports = Ports(
         catalog=MemoryCatalog(),
-        pricing=BasePriceService(),
+        pricing=pricing or BasePriceService(),
         clock=clock or FixedClock(NOW),
         ids=SequentialIds("tx"),
         cart=stores,
@@ -315,7 +368,7 @@ def make_runtime(
         ledger=stores,
         payment=terminal or ScriptedTerminal(),
     )
-    register = RegisterConfig("R1", "S1", receipt_mask=mask, self_checkout=self_checkout)
+    register = RegisterConfig(register_id, "S1", receipt_mask=mask, self_checkout=self_checkout)
     runtime = CommerceRuntime(
         store or store_config(), register, ports, operator_id="1001", extensions=extensions
     )  # type: ignore[arg-type]
@@ -324,3 +377,49 @@ def make_runtime(
 
 def outcomes(*pairs: tuple[str, str]) -> Mapping[str, str]:
     return dict(pairs)
+
+
+def ok(result: OpResult[T]) -> T:
+    """The value of a result that must have succeeded (fails the test with the refusal)."""
+    assert result.refusal is None, result.refusal
+    assert result.value is not None
+    return result.value
+
+
+def refusal_of(result: OpResult[object]) -> Refusal:
+    assert result.refusal is not None, f"expected a refusal, got {result.value!r}"
+    assert result.value is None
+    assert not result.changes.anything  # a refusal changes nothing
+    return result.refusal
+
+
+def opened(**kw: object) -> tuple[CommerceRuntime, MemoryStores]:
+    """A runtime with an open transaction holding one cola (L1, 1.19)."""
+    rt, stores = make_runtime(**kw)  # type: ignore[arg-type]
+    ok(rt.add_line(AddLine(barcode=COLA_EAN)))
+    return rt, stores
+
+
+def refuse(
+    rt: CommerceRuntime,
+    stores: MemoryStores,
+    call: Callable[[], OpResult[object]],
+    code: RefusalCode,
+) -> Refusal:
+    before = rt.transaction
+    cart = stores.carts.get("R1")
+    saves = len(stores.saved_lines)
+    finished = len(stores.finished)
+    refusal = refusal_of(call())
+    assert refusal.code is code, refusal
+    assert rt.transaction is before
+    assert stores.carts.get("R1") is cart
+    assert len(stores.saved_lines) == saves
+    assert len(stores.finished) == finished
+    assert refusal.message  # always a sentence for the cashier
+    return refusal
+
+
+def add_refused(request: AddLine, code: RefusalCode, **kw: object) -> Refusal:
+    rt, stores = opened(**kw)
+    return refuse(rt, stores, lambda: rt.add_line(request), code)
