@@ -8,6 +8,7 @@ the previous state stays, so nothing the cashier saw is ever lost or half-applie
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
@@ -41,6 +42,16 @@ from runtime.totals import reprice
 from runtime.transaction import SaleLine, Transaction, TransactionState
 
 T = TypeVar("T")
+# Every operation computes in this context, whatever the calling thread's decimal settings are.
+RUNTIME_DECIMAL_CONTEXT = decimal.Context(
+    prec=34,
+    rounding=decimal.ROUND_HALF_EVEN,
+    traps=[
+        decimal.InvalidOperation,
+        decimal.DivisionByZero,
+        decimal.Overflow,
+    ],
+)
 Step = tuple[Transaction, ChangeRecord, T]
 
 
@@ -111,6 +122,12 @@ class CommerceCore:
     # ---- the operation pipeline ---------------------------------------------------------------
 
     def _run(
+        self, operation: str, request: object, step: Callable[[], Step[T] | Refusal]
+    ) -> OpResult[T]:
+        with decimal.localcontext(RUNTIME_DECIMAL_CONTEXT):
+            return self._run_in_context(operation, request, step)
+
+    def _run_in_context(
         self, operation: str, request: object, step: Callable[[], Step[T] | Refusal]
     ) -> OpResult[T]:
         context = TriggerContext(operation, request, self._tx)

@@ -112,6 +112,12 @@ def check_weight(weight: Decimal | None, product: Product, store: StoreConfig) -
             RefusalCode.INVALID_QUANTITY,
             f"Weight {weight} is more than the allowed {store.max_weight}.",
         )
+    decimals = unit_decimals(store, product.sales_unit) if product.sales_unit in store.units else 3
+    if weight != weight.quantize(Decimal(1).scaleb(-decimals)):
+        return _refuse(
+            RefusalCode.INVALID_QUANTITY,
+            f"Weight {weight} has more than {decimals} decimals for {product.sales_unit}.",
+        )
     return None
 
 

@@ -23,7 +23,7 @@ from runtime.operations import (
     TenderCard,
     VoidTender,
 )
-from runtime.ports import PaymentOutcome, PaymentRequest, PaymentStatus
+from runtime.ports import PaymentOutcome, PaymentRequest, PaymentStatus, StorageError
 from runtime.receipt import ReceiptDocument
 from runtime.receipt_numbers import format_receipt_number
 from runtime.tendering import TenderPlan, change_line, plan_tender, with_tender_totals
@@ -114,7 +114,15 @@ class TenderOperations(CommerceCore):
             )
             tx, _, _ = self._append_tender(tx, pending)  # persisted before the terminal is asked
             outcome = self._ask_terminal(pending)
-            return self._settle(tx, pending.tender_line_id, outcome)
+            try:
+                return self._settle(tx, pending.tender_line_id, outcome)
+            except StorageError as exc:
+                return refused(
+                    RefusalCode.STORAGE,
+                    f"The terminal answered ({outcome.status.value}) but the register could not "
+                    f"save it: {exc}. The payment is kept as pending; resolve it once the "
+                    "register can save again.",
+                )
 
         return self._run("tender_card", request, step)
 

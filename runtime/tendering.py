@@ -84,6 +84,8 @@ def plan_tender(
         round_to_increment(balance, increment, store.cash_rounding_mode) if increment else balance
     )
     if amount is None:
+        if settle == ZERO:  # e.g. 0.02 left in a 0.05 store: rounding settles it, no coins
+            return TenderPlan(amount=currency.zero(), rounding=-balance)
         amount = settle
     refusal = _valid_amount(amount, currency) or _limits(tender, amount, currency)
     if refusal:
