@@ -1,0 +1,78 @@
+"""Composition root: wires the runtime to the local database (and, later, devices and sync).
+
+Nothing here imports Qt, so the command line, the demo, tests and benchmarks share it with the
+register UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from local_db import (
+    Database,
+    SqlCartStore,
+    SqlCatalogReader,
+    SqlSalesLedger,
+    SqlSuspendedStore,
+    load_register_config,
+    load_store_config,
+    open_database,
+)
+from runtime.core import Ports
+from runtime.extensions import RuntimeExtension, load_extensions
+from runtime.facade import CommerceRuntime
+from runtime.ports import Clock, IdGenerator, PaymentTerminal, PricingService
+from runtime.pricing import BasePriceService
+from runtime.system import SystemClock, UuidIds
+
+
+@dataclass
+class Register:
+    """One register's runtime over its open database."""
+
+    database: Database
+    runtime: CommerceRuntime
+
+    def close(self) -> None:
+        self.database.close()
+
+
+def open_register(
+    db_path: str | Path,
+    register_id: str,
+    *,
+    operator_id: str | None = None,
+    payment: PaymentTerminal | None = None,
+    pricing: PricingService | None = None,
+    clock: Clock | None = None,
+    ids: IdGenerator | None = None,
+    extensions: Sequence[RuntimeExtension] | None = None,
+) -> Register:
+    """Open the database (refusing a corrupt or foreign file) and resume the register's cart."""
+    database = open_database(db_path)
+    try:
+        register = load_register_config(database, register_id)
+        store = load_store_config(database, register.store_id)
+        ports = Ports(
+            catalog=SqlCatalogReader(database),
+            pricing=pricing or BasePriceService(),
+            clock=clock or SystemClock(),
+            ids=ids or UuidIds(),
+            cart=SqlCartStore(database),
+            suspended=SqlSuspendedStore(database),
+            ledger=SqlSalesLedger(database),
+            payment=payment,
+        )
+        runtime = CommerceRuntime(
+            store,
+            register,
+            ports,
+            operator_id=operator_id,
+            extensions=load_extensions() if extensions is None else extensions,
+        )
+    except Exception:
+        database.close()
+        raise
+    return Register(database, runtime)
