@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 
 from local_db.database import Database
 from local_db.timefmt import format_utc
@@ -23,7 +24,7 @@ from runtime.codec import (
 )
 from runtime.ports import Clock, StorageError
 from runtime.system import SystemClock
-from runtime.transaction import Transaction
+from runtime.transaction import Transaction, TransactionState
 
 _UPSERT_HEADER = (
     "INSERT INTO cart_header (register_id, transaction_id, payload, updated_at)"
@@ -56,6 +57,54 @@ def delete_cart(conn: sqlite3.Connection, register_id: str, *, lines: bool = Tru
     conn.execute("DELETE FROM cart_header WHERE register_id = ?", (register_id,))
 
 
+def write_cart(
+    db: Database,
+    conn: sqlite3.Connection,
+    transaction: Transaction,
+    changed_lines: frozenset[str],
+    removed_lines: frozenset[str],
+    clock: Clock,
+) -> None:
+    """Write the register's cart inside the caller's write transaction (see SqlCartStore)."""
+    tx = transaction
+    reg = tx.register_id
+    header = _dumps(header_to_dict(tx))
+    positions = {line.line_id: i for i, line in enumerate(tx.lines)}
+    now = format_utc(clock.now())
+    stored_tx = conn.execute(
+        "SELECT transaction_id FROM cart_header WHERE register_id = ?", (reg,)
+    ).fetchall()
+    conn.execute(_UPSERT_HEADER, (reg, tx.transaction_id, header, now))
+    if not stored_tx or stored_tx[0][0] != tx.transaction_id:
+        conn.execute("DELETE FROM cart_lines WHERE register_id = ?", (reg,))
+        stored: set[str] = set()
+    else:
+        stored = {
+            r[0]
+            for r in conn.execute(
+                "SELECT line_id FROM cart_lines WHERE register_id = ?", (reg,)
+            )
+        }
+    gone = (stored - positions.keys()) | (removed_lines & stored)
+    write = (changed_lines & positions.keys()) | (positions.keys() - stored)
+    if gone:
+        conn.executemany(_DELETE_LINE, [(reg, line_id) for line_id in gone])
+    if write:
+        texts = db.line_payloads
+        conn.executemany(
+            _UPSERT_LINE,
+            [
+                (reg, line.line_id, positions[line.line_id], texts.work(reg, line).text)
+                for line in tx.lines
+                if line.line_id in write
+            ],
+        )
+    if gone and stored:  # keep stored positions dense and in transaction order
+        conn.executemany(
+            _SET_POSITION,
+            [(i, reg, line_id) for line_id, i in positions.items() if line_id not in write],
+        )
+
 class SqlCartStore:
     """`runtime.ports.CartStore`: one durable commit per change, writing only changed lines.
 
@@ -70,45 +119,8 @@ class SqlCartStore:
     def save(
         self, transaction: Transaction, changed_lines: frozenset[str], removed_lines: frozenset[str]
     ) -> None:
-        tx = transaction
-        reg = tx.register_id
-        header = _dumps(header_to_dict(tx))
-        positions = {line.line_id: i for i, line in enumerate(tx.lines)}
-        now = format_utc(self._clock.now())
         with self._db.write("save the cart") as conn:
-            stored_tx = conn.execute(
-                "SELECT transaction_id FROM cart_header WHERE register_id = ?", (reg,)
-            ).fetchall()
-            conn.execute(_UPSERT_HEADER, (reg, tx.transaction_id, header, now))
-            if not stored_tx or stored_tx[0][0] != tx.transaction_id:
-                conn.execute("DELETE FROM cart_lines WHERE register_id = ?", (reg,))
-                stored: set[str] = set()
-            else:
-                stored = {
-                    r[0]
-                    for r in conn.execute(
-                        "SELECT line_id FROM cart_lines WHERE register_id = ?", (reg,)
-                    )
-                }
-            gone = (stored - positions.keys()) | (removed_lines & stored)
-            write = (changed_lines & positions.keys()) | (positions.keys() - stored)
-            if gone:
-                conn.executemany(_DELETE_LINE, [(reg, line_id) for line_id in gone])
-            if write:
-                texts = self._db.line_payloads
-                conn.executemany(
-                    _UPSERT_LINE,
-                    [
-                        (reg, line.line_id, positions[line.line_id], texts.work(reg, line).text)
-                        for line in tx.lines
-                        if line.line_id in write
-                    ],
-                )
-            if gone and stored:  # keep stored positions dense and in transaction order
-                conn.executemany(
-                    _SET_POSITION,
-                    [(i, reg, line_id) for line_id, i in positions.items() if line_id not in write],
-                )
+            write_cart(self._db, conn, transaction, changed_lines, removed_lines, self._clock)
 
     def load(self, register_id: str) -> Transaction | None:
         with self._db.read("load the cart") as conn:
@@ -158,6 +170,7 @@ class SqlSuspendedStore:
         self._db.line_payloads.forget(transaction.register_id)
 
     def recall(self, register_id: str, transaction_id: str) -> Transaction | None:
+        """Move a suspended transaction into the register's cart, open, in one commit."""
         with self._db.write("recall the transaction") as conn:
             rows = conn.execute(
                 "SELECT payload FROM suspended_transactions"
@@ -166,10 +179,18 @@ class SqlSuspendedStore:
             ).fetchall()
             if not rows:
                 return None
+            try:
+                found = transaction_from_dict(json.loads(rows[0][0]))
+            except (ValueError, KeyError, TypeError) as exc:
+                raise StorageError(
+                    f"suspended transaction {transaction_id} cannot be read back ({exc})"
+                ) from exc
+            recalled = replace(found, state=TransactionState.OPEN)
             conn.execute(
                 "DELETE FROM suspended_transactions WHERE transaction_id = ?", (transaction_id,)
             )
-        return transaction_from_dict(json.loads(rows[0][0]))
+            write_cart(self._db, conn, recalled, frozenset(), frozenset(), self._clock)
+        return recalled
 
     def list_suspended(self, register_id: str) -> Sequence[Transaction]:
         with self._db.read("list suspended transactions") as conn:

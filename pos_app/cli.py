@@ -25,7 +25,7 @@ class Progress:
         self.last_shown = -1.0
         self.tty = sys.stderr.isatty()
 
-    def __call__(self, done: int, total: int, stage: str = "") -> None:
+    def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
         if done < total and now - self.last_shown < (0.1 if self.tty else 5.0):
             return

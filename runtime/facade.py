@@ -316,32 +316,22 @@ class CommerceRuntime(TenderOperations):
                     "Finish, void or suspend the open transaction before recalling another.",
                 )
             register_id = self.register.register_id
-            found = next(
-                (
-                    tx
-                    for tx in self.ports.suspended.list_suspended(register_id)
-                    if tx.transaction_id == request.transaction_id
-                ),
-                None,
-            )
+            found = self.ports.suspended.recall(register_id, request.transaction_id)
             if found is None:
                 return refused(
                     RefusalCode.NOT_SUSPENDED,
                     f"No suspended transaction {request.transaction_id} on this register.",
                 )
-            recalled = replace(found, state=TransactionState.OPEN)
-            everything = frozenset(line.line_id for line in recalled.lines)
-            previous = self._tx
-            # into the cart first, then off the suspended list: a storage failure in between
-            # may leave it in both places, never in neither
-            changes = self._commit(
-                recalled, ChangeRecord(lines_added=everything, state=True), reprice_lines=True
+            # the store moved it into the cart atomically; adopt it, then reprice and save
+            self._tx = found
+            moved = ChangeRecord(
+                lines_added=frozenset(line.line_id for line in found.lines), state=True, totals=True
             )
             try:
-                self.ports.suspended.recall(register_id, request.transaction_id)
+                changes = self._commit(found, moved, reprice_lines=True)
             except StorageError:
-                self._tx = previous  # still suspended; the cart copy is overwritten next save
-                raise
+                # recalled durably as it was suspended; the next operation reprices it
+                return found, moved, found
             assert self._tx is not None
             return self._tx, changes, self._tx
 

@@ -140,7 +140,8 @@ class SuspendedStore(Protocol):
         ...
 
     def recall(self, register_id: str, transaction_id: str) -> Transaction | None:
-        """Remove and return a suspended transaction of this register."""
+        """Move a suspended transaction of this register into its cart (state open) and return
+        it, atomically: it is never in both places, nor in neither."""
         ...
 
     def list_suspended(self, register_id: str) -> Sequence[Transaction]: ...

@@ -69,3 +69,13 @@ def test_seed_refuses_to_overwrite(tmp_path: Path) -> None:
     out = run("seed", "--db", str(db), "--products", "10")
     assert out.returncode == 2 and "--force" in out.stderr
     assert db.read_bytes() == b"keep me"
+
+
+def test_seed_builds_a_store_with_progress(tmp_path: Path) -> None:
+    db = tmp_path / "seeded.db"
+    out = run("seed", "--db", str(db), "--products", "1500")
+    assert out.returncode == 0, out.stderr
+    assert "Seeded 1,500 products" in out.stdout
+    assert "seeding [" in out.stderr  # the progress bar
+    found = run("search", "--db", str(db), "banan")
+    assert "Bananas" in found.stdout

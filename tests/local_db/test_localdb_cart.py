@@ -153,7 +153,9 @@ def test_suspend_list_and_recall(db: Database, builder: SaleBuilder) -> None:
     assert store.list_suspended("R1") == [suspended]
     assert store.list_suspended("R2") == []
     assert store.recall("R2", tx.transaction_id) is None  # only the same register
-    assert store.recall("R1", tx.transaction_id) == suspended
+    recalled = store.recall("R1", tx.transaction_id)
+    assert recalled == replace(suspended, state=TransactionState.OPEN)
+    assert cart.load("R1") == recalled  # moved into the cart in the same commit
     assert store.recall("R1", tx.transaction_id) is None  # gone once recalled
     assert store.list_suspended("R1") == []
 

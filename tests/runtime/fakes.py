@@ -268,7 +268,9 @@ class MemoryStores:
         tx = self.suspended_txs.get(transaction_id)
         if tx is None or tx.register_id != register_id:
             return None
-        return self.suspended_txs.pop(transaction_id)
+        recalled = replace(self.suspended_txs.pop(transaction_id), state=TransactionState.OPEN)
+        self.carts[register_id] = recalled  # moved into the cart in the same step
+        return recalled
 
     def list_suspended(self, register_id: str) -> Sequence[Transaction]:
         return [t for t in self.suspended_txs.values() if t.register_id == register_id]

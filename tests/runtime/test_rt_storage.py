@@ -97,19 +97,25 @@ def test_storage_failure_before_the_terminal_is_asked() -> None:
     assert terminal.requests == []  # nothing charged without a persisted request id
 
 
-@pytest.mark.parametrize("failing", ["save", "recall"])
-def test_storage_failure_on_recall_keeps_it_suspended(failing: str) -> None:
+def test_storage_failure_on_recall_keeps_it_suspended() -> None:
     rt, stores = opened()
     tx_id = rt.transaction.transaction_id if rt.transaction else ""
     ok(rt.suspend(Suspend()))
-    stores.fail_method = failing
-    if failing == "save":
-        refuse(rt, stores, lambda: rt.recall(Recall(tx_id)), RefusalCode.STORAGE)
-    else:
-        # the cart write went through, taking it off the suspended list failed: the register
-        # keeps its previous state and the transaction stays recallable
-        assert refusal_of(rt.recall(Recall(tx_id))).code is RefusalCode.STORAGE
-        assert rt.transaction is None
+    stores.fail_method = "recall"  # the atomic move fails: nothing moved
+    assert refusal_of(rt.recall(Recall(tx_id))).code is RefusalCode.STORAGE
+    assert rt.transaction is None
     assert [t.transaction_id for t in rt.suspended()] == [tx_id]  # never lost
     assert ok(rt.recall(Recall(tx_id))).transaction_id == tx_id
     assert rt.suspended() == []
+
+
+def test_recall_whose_repriced_save_fails_is_still_recalled_once() -> None:
+    rt, stores = opened()
+    tx_id = rt.transaction.transaction_id if rt.transaction else ""
+    ok(rt.suspend(Suspend()))
+    stores.fail_method = "save"  # the move went through; saving the repriced cart fails
+    recalled = ok(rt.recall(Recall(tx_id)))
+    assert recalled.transaction_id == tx_id
+    assert rt.transaction is recalled
+    assert stores.carts["R1"].transaction_id == tx_id  # in the cart ...
+    assert rt.suspended() == []  # ... and only there
