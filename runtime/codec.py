@@ -48,7 +48,52 @@ def _untime(value: str | None) -> dt.datetime | None:
     return None if value is None else dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+_PRODUCT_DEFAULTS: Json = {
+    "description": "",
+    "category_id": None,
+    "item_tax_group": None,
+    "flags": {},
+    "variants": [],
+    "sales_prices": [],
+    "conversions": [],
+}
+_FLAG_DEFAULTS: Json = {
+    "weighed": False,
+    "keyed_in_price": False,
+    "min_age": 0,
+    "blocked_at_self_checkout": False,
+    "not_returnable": False,
+    "serial_required": False,
+    "blocked_for_sale": False,
+    "inactive": False,
+}
+_LINE_DEFAULTS: Json = {
+    "variant_id": None,
+    "barcode": None,
+    "keyed_price": None,
+    "serial_number": None,
+    "comment": "",
+    "weighed": False,
+    "voided": False,
+    "discounts": [],
+}
+
+
+def _compact(data: Json, defaults: Json) -> Json:
+    """Leave out fields holding their default: the canonical form is compact and still unique
+    (a field is present exactly when it differs from its default)."""
+    return {k: v for k, v in data.items() if k not in defaults or v != defaults[k]}
+
+
+def _expand(data: Json, defaults: Json) -> Json:
+    return {**defaults, **data}
+
+
 def product_to_dict(p: Product) -> Json:
+    return _compact(_product_dict(p), _PRODUCT_DEFAULTS)
+
+
+def _product_dict(p: Product) -> Json:
     f = p.flags
     return {
         "item_id": p.item_id,
@@ -58,16 +103,19 @@ def product_to_dict(p: Product) -> Json:
         "description": p.description,
         "category_id": p.category_id,
         "item_tax_group": p.item_tax_group,
-        "flags": {
-            "weighed": f.weighed,
-            "keyed_in_price": f.keyed_in_price,
-            "min_age": f.min_age,
-            "blocked_at_self_checkout": f.blocked_at_self_checkout,
-            "not_returnable": f.not_returnable,
-            "serial_required": f.serial_required,
-            "blocked_for_sale": f.blocked_for_sale,
-            "inactive": f.inactive,
-        },
+        "flags": _compact(
+            {
+                "weighed": f.weighed,
+                "keyed_in_price": f.keyed_in_price,
+                "min_age": f.min_age,
+                "blocked_at_self_checkout": f.blocked_at_self_checkout,
+                "not_returnable": f.not_returnable,
+                "serial_required": f.serial_required,
+                "blocked_for_sale": f.blocked_for_sale,
+                "inactive": f.inactive,
+            },
+            _FLAG_DEFAULTS,
+        ),
         "variants": [
             {
                 "variant_id": v.variant_id,
@@ -96,7 +144,8 @@ def product_to_dict(p: Product) -> Json:
     }
 
 
-def product_from_dict(d: Json) -> Product:
+def product_from_dict(data: Json) -> Product:
+    d = _expand(data, _PRODUCT_DEFAULTS)
     return Product(
         item_id=d["item_id"],
         name=d["name"],
@@ -105,7 +154,7 @@ def product_from_dict(d: Json) -> Product:
         description=d["description"],
         category_id=d["category_id"],
         item_tax_group=d["item_tax_group"],
-        flags=ProductFlags(**d["flags"]),
+        flags=ProductFlags(**_expand(d["flags"], _FLAG_DEFAULTS)),
         variants=tuple(
             Variant(v["variant_id"], v["dimensions"], _undec(v["base_price"]))
             for v in d["variants"]
@@ -126,6 +175,10 @@ def product_from_dict(d: Json) -> Product:
 
 
 def line_to_dict(line: SaleLine) -> Json:
+    return _compact(_line_dict(line), _LINE_DEFAULTS)
+
+
+def _line_dict(line: SaleLine) -> Json:
     return {
         "line_id": line.line_id,
         "product": product_to_dict(line.product),
@@ -155,7 +208,8 @@ def line_to_dict(line: SaleLine) -> Json:
     }
 
 
-def line_from_dict(d: Json) -> SaleLine:
+def line_from_dict(data: Json) -> SaleLine:
+    d = _expand(data, _LINE_DEFAULTS)
     return SaleLine(
         line_id=d["line_id"],
         product=product_from_dict(d["product"]),

@@ -95,6 +95,7 @@ class CommerceCore:
         self.extensions = tuple(extensions)
         self._tx: Transaction | None = ports.cart.load(register.register_id)
         self._last_finished: Transaction | None = None
+        self._reprice_all = True
         self._just_finished: Transaction | None = None  # until another transaction is adopted
 
     # ---- reading ------------------------------------------------------------------------------
@@ -173,11 +174,11 @@ class CommerceCore:
             )
         return self._tx
 
-    def _priced(self, tx: Transaction) -> Transaction:
+    def _priced(self, tx: Transaction, dirty: frozenset[str] | None) -> Transaction:
         context = PricingContext(store=self.store, day=self.local_day())
         active = [line for line in tx.lines if not line.voided]
         pricing = self.ports.pricing.price_lines(context, active)
-        return reprice(tx, self.store, pricing)
+        return reprice(tx, self.store, pricing, dirty)
 
     def _commit(
         self, new: Transaction, changes: ChangeRecord, *, reprice_lines: bool
@@ -185,17 +186,22 @@ class CommerceCore:
         """Reprice, persist, and adopt `new`. Raises StorageError with the old state kept."""
         if reprice_lines:
             old_lines = {line.line_id: line for line in new.lines}
-            new = self._priced(new)
+            # a cart resumed from storage is repriced whole once: master data may have changed
+            dirty = None if self._reprice_all else changes.lines_added | changes.lines_changed
+            new = self._priced(new, dirty)
             repriced = frozenset(
                 line.line_id
                 for line in new.lines
-                if _amounts(line) != _amounts(old_lines[line.line_id])
+                if line is not old_lines[line.line_id]
+                and _amounts(line) != _amounts(old_lines[line.line_id])
                 and line.line_id not in changes.lines_added
             )
             changes = replace(changes, lines_changed=changes.lines_changed | repriced, totals=True)
         self.ports.cart.save(
             new, changes.lines_added | changes.lines_changed, changes.lines_removed
         )
+        if reprice_lines:
+            self._reprice_all = False
         self._tx = new
         self._just_finished = None
         return changes

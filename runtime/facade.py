@@ -255,6 +255,7 @@ class CommerceRuntime(TenderOperations):
             if request.exempt and not request.reason.strip():
                 return refused(RefusalCode.WRONG_STATE, "Give a reason for the tax exemption.")
             new = replace(tx, tax_exempt=request.exempt, tax_exempt_reason=request.reason.strip())
+            self._reprice_all = True  # every line's tax changes
             changes = self._commit(new, ChangeRecord(totals=True), reprice_lines=True)
             assert self._tx is not None
             return self._tx, changes, self._tx
@@ -324,6 +325,7 @@ class CommerceRuntime(TenderOperations):
                 )
             # the store moved it into the cart atomically; adopt it, then reprice and save
             self._tx = found
+            self._reprice_all = True
             moved = ChangeRecord(
                 lines_added=frozenset(line.line_id for line in found.lines), state=True, totals=True
             )

@@ -7,7 +7,9 @@ when the balance is zero; the ledger then writes it durably with its journal and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cached_property, partial
 from zoneinfo import ZoneInfo
 
 from runtime.config import TenderKind, TenderType
@@ -32,11 +34,18 @@ from runtime.transaction import TenderLine, TenderStatus, Transaction, Transacti
 TENDER_CHANGES = ChangeRecord(tenders=True, totals=True)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ConcludedSale:
+    """A durably written sale. Its receipt document is built on first use: printing is not
+    part of making the sale durable, so it stays off the conclude path."""
+
     transaction: Transaction
-    receipt: ReceiptDocument
     device_seq: int
+    build_receipt: Callable[[], ReceiptDocument] = field(repr=False, compare=False)
+
+    @cached_property
+    def receipt(self) -> ReceiptDocument:
+        return self.build_receipt()
 
 
 class TenderOperations(CommerceCore):
@@ -268,7 +277,7 @@ class TenderOperations(CommerceCore):
             written = self.ports.ledger.finish(done, number)
             done = replace(done, receipt_number=written.receipt_number)
             self._finished(done)
-            sale = ConcludedSale(done, self.receipt(done), written.device_seq)
+            sale = ConcludedSale(done, written.device_seq, partial(self.receipt, done))
             return done, ChangeRecord(state=True, tenders=True, totals=True), sale
 
         return self._run("conclude", request, step)
