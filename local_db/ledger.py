@@ -81,10 +81,20 @@ def _tender_rows(tx: Transaction) -> list[Row]:
     """Tender rows without their leading sale_no (known only inside the write)."""
     return [
         (
-            i, t.tender_line_id, t.tender_type_id, t.kind, str(t.amount), str(t.rounding),
-            t.status.value, t.foreign_currency, text_or_none(t.foreign_amount),
+            i,
+            t.tender_line_id,
+            t.tender_type_id,
+            t.kind,
+            str(t.amount),
+            str(t.rounding),
+            t.status.value,
+            t.foreign_currency,
+            text_or_none(t.foreign_amount),
             text_or_none(t.exchange_rate),
-            t.request_id, t.terminal_reference, t.card_brand, t.is_change,
+            t.request_id,
+            t.terminal_reference,
+            t.card_brand,
+            t.is_change,
         )
         for i, t in enumerate(tx.tenders)
     ]
@@ -105,12 +115,25 @@ class SqlSalesLedger:
         self._new_id: Callable[[], str] = ids.new_id if ids else lambda: uuid.uuid4().hex
         self.last_transaction: Transaction | None = None
         self._counters_ready: set[str] = set()  # registers whose counter rows exist
+        self._last_entry: dict[str, tuple[int, str]] = {}  # register -> (entry_no, entry_hash)
+
+    def _previous_hash(self, conn: sqlite3.Connection, reg: str, entry_no: int) -> str:
+        """The chain hash before `entry_no`: remembered from our last commit, else read."""
+        if entry_no <= 1:
+            return GENESIS_HASH
+        known = self._last_entry.get(reg)
+        if known is not None and known[0] == entry_no - 1:
+            return known[1]
+        prev = conn.execute(_PREV_HASH, (reg, entry_no - 1)).fetchall()
+        return str(prev[0][0]) if prev else GENESIS_HASH
 
     def _bump(self, conn: sqlite3.Connection, reg: str, receipt: bool) -> dict[str, int]:
         """Next receipt (if asked), device and journal numbers in one statement."""
         if reg not in self._counters_ready:
-            conn.execute(_ENSURE_COUNTERS, (reg, RECEIPT_COUNTER, reg, DEVICE_SEQ_COUNTER,
-                                            reg, JOURNAL_COUNTER))
+            conn.execute(
+                _ENSURE_COUNTERS,
+                (reg, RECEIPT_COUNTER, reg, DEVICE_SEQ_COUNTER, reg, JOURNAL_COUNTER),
+            )
         if receipt:
             rows = conn.execute(
                 _BUMP_SALE, (reg, RECEIPT_COUNTER, DEVICE_SEQ_COUNTER, JOURNAL_COUNTER)
@@ -150,32 +173,71 @@ class SqlSalesLedger:
             digest = sha256_hex(payload.encode())
             device_seq = numbers[DEVICE_SEQ_COUNTER]
             entry_no = numbers[JOURNAL_COUNTER]
-            prev = conn.execute(_PREV_HASH, (reg, entry_no - 1)).fetchall() if entry_no > 1 else ()
-            prev_hash = prev[0][0] if prev else GENESIS_HASH
-            sale_no = conn.execute(_INSERT_TX, (
-                tid, tx.store_id, reg, tx.operator_id, tx.state.value, number, receipt_seq,
-                format_utc(tx.started_at), None if tx.ended_at is None else format_utc(tx.ended_at),
-                tx.tax_exempt, tx.tax_exempt_reason, tx.void_reason, str(totals.subtotal),
-                str(totals.discount_total), str(totals.tax_total), str(totals.total),
-                str(totals.cash_rounding), str(totals.paid), len(tx.lines), device_seq, entry_no,
-                now,
-            )).lastrowid
+            prev_hash = self._previous_hash(conn, reg, entry_no)
+            sale_no = conn.execute(
+                _INSERT_TX,
+                (
+                    tid,
+                    tx.store_id,
+                    reg,
+                    tx.operator_id,
+                    tx.state.value,
+                    number,
+                    receipt_seq,
+                    format_utc(tx.started_at),
+                    None if tx.ended_at is None else format_utc(tx.ended_at),
+                    tx.tax_exempt,
+                    tx.tax_exempt_reason,
+                    tx.void_reason,
+                    str(totals.subtotal),
+                    str(totals.discount_total),
+                    str(totals.tax_total),
+                    str(totals.total),
+                    str(totals.cash_rounding),
+                    str(totals.paid),
+                    len(tx.lines),
+                    device_seq,
+                    entry_no,
+                    now,
+                ),
+            ).lastrowid
             conn.executemany(_INSERT_LINE, [(sale_no, i, *w.row) for i, w in enumerate(work)])
             taxes = [(sale_no, i, *t) for i, w in enumerate(work) for t in w.taxes]
             if taxes:
                 conn.executemany(_INSERT_TAX, taxes)
             if tenders:
                 conn.executemany(_INSERT_TENDER, [(sale_no, *row) for row in tenders])
-            conn.execute(_INSERT_JOURNAL, (
-                reg, entry_no, kind, tid, digest, prev_hash, chain_hash(prev_hash, digest), now,
-            ))
-            conn.execute(_INSERT_OUTBOX, (
-                reg, device_seq, mutation_id, kind, tid, payload, digest, now,
-            ))
+            conn.execute(
+                _INSERT_JOURNAL,
+                (
+                    reg,
+                    entry_no,
+                    kind,
+                    tid,
+                    digest,
+                    prev_hash,
+                    chain_hash(prev_hash, digest),
+                    now,
+                ),
+            )
+            conn.execute(
+                _INSERT_OUTBOX,
+                (
+                    reg,
+                    device_seq,
+                    mutation_id,
+                    kind,
+                    tid,
+                    payload,
+                    digest,
+                    now,
+                ),
+            )
             delete_cart(conn, reg, lines=False)
         texts.forget(reg)
         self._counters_ready.add(reg)
-        self.last_transaction = tx if number == tx.receipt_number else replace(
-            tx, receipt_number=number
+        self._last_entry[reg] = (entry_no, chain_hash(prev_hash, digest))
+        self.last_transaction = (
+            tx if number == tx.receipt_number else replace(tx, receipt_number=number)
         )
         return LedgerReceipt(receipt_number=number, device_seq=device_seq)
