@@ -149,7 +149,7 @@ def _master_data(conn: sqlite3.Connection, rng: random.Random) -> list[tuple[str
         " timezone, address_lines, receipt_footer) VALUES (?, ?, 'EUR', 2, '€', 1, 'per_line',"
         " 'store', NULL, 'normal', 'Europe/Berlin', ?, ?)",
         (DEMO_STORE_ID, "Tillpoint Demo Market",
-         json.dumps(["Tillpoint Demo Market", "Marktstraße 1", "10115 Berlin"]),
+         json.dumps(["Marktstraße 1", "10115 Berlin", "VAT ID DE000000000"]),
          json.dumps(["Thank you for shopping with us!", "Returns within 30 days with receipt."])),
     )
     x("INSERT INTO registers (register_id, store_id, name, receipt_mask, self_checkout)"

@@ -217,7 +217,7 @@ def test_store_config(catalog_db: Database) -> None:
     assert ("pk6", "ea", Decimal("6")) in [
         (c.from_unit, c.to_unit, c.factor) for c in store.unit_conversions
     ]
-    assert store.address_lines[0] == "Tillpoint Demo Market"
+    assert store.address_lines[0] == "Marktstraße 1"
     assert store.receipt_footer
 
 
