@@ -138,8 +138,13 @@ class CommerceRuntime(TenderOperations):
             refusal = line_rules.check_keyed_price(keyed, product, store)
             if refusal:
                 return refusal
+        elif request.keyed_price is not None:
+            return refused(
+                RefusalCode.PRICE_NOT_KEYED,
+                f"{product.name} has a fixed price; changing it is a price override.",
+            )
         else:
-            keyed = None
+            keyed = None  # a price printed in the barcode applies only to keyed-price items
         if product.flags.weighed:
             weight = request.weight if request.weight is not None else hit.embedded_weight
             refusal = line_rules.check_weight(weight, product, store)
@@ -274,6 +279,12 @@ class CommerceRuntime(TenderOperations):
                     RefusalCode.CARD_TENDERED,
                     "Card payments were taken; void those tender lines (the terminal reverses "
                     "them) before voiding the transaction.",
+                )
+            if any(t.counts for t in tx.tenders):
+                return refused(
+                    RefusalCode.TENDERED,
+                    "Payments were taken; hand them back and void those tender lines before "
+                    "voiding the transaction, so the drawer stays right.",
                 )
             voided = replace(
                 tx,

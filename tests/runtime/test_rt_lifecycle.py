@@ -20,6 +20,7 @@ from runtime.operations import (
     StartTransaction,
     Suspend,
     VoidLine,
+    VoidTender,
     VoidTransaction,
 )
 from runtime.system import FixedClock
@@ -137,9 +138,10 @@ def test_keyed_price_serial_and_age_verified_items() -> None:
     assert phone.serial_number == "SN-123"
     wine = add(rt, "WINE", age_verified=True)
     assert wine.gross_amount == D("8.99")
-    # a keyed price on an item without the flag is ignored: the catalogue price stands
-    cola = add(rt, "COLA", keyed_price=D("0.01"))
-    assert (cola.unit_price, cola.keyed_price) == (D("1.19"), None)
+    # a fixed-price item does not take a keyed price: that would be an unchecked price override
+    refused_cola = rt.add_line(AddLine(item_id="COLA", keyed_price=D("0.01")))
+    assert refused_cola.refusal is not None
+    assert refused_cola.refusal.code is RefusalCode.PRICE_NOT_KEYED
 
 
 # ---- changing lines ----------------------------------------------------------------------------
@@ -248,9 +250,13 @@ def test_void_transaction_writes_it_to_the_ledger() -> None:
 def test_void_transaction_with_cash_tendered() -> None:
     rt, stores = make_runtime()
     scan(rt, COLA_EAN)
-    ok(rt.add_tender(AddTender("cash", D("0.50"))))
+    cash = ok(rt.add_tender(AddTender("cash", D("0.50"))))
+    refused_void = rt.void_transaction(VoidTransaction())
+    assert refused_void.refusal is not None
+    assert refused_void.refusal.code is RefusalCode.TENDERED  # the drawer would be off
+    ok(rt.void_tender(VoidTender(cash.tender_line_id)))  # money handed back
     voided = ok(rt.void_transaction(VoidTransaction()))
-    assert voided.tenders[0].status is TenderStatus.APPROVED  # the drawer count must know
+    assert voided.tenders[0].status is TenderStatus.VOIDED
     assert stores.finished[-1].state is TransactionState.VOIDED
 
 
