@@ -79,3 +79,18 @@ def test_seed_builds_a_store_with_progress(tmp_path: Path) -> None:
     assert "seeding [" in out.stderr  # the progress bar
     found = run("search", "--db", str(db), "banan")
     assert "Bananas" in found.stdout
+
+
+def test_db_check_and_upgrade_report_a_good_database(tmp_path: Path, seeded_store: Path) -> None:
+    db = tmp_path / "c.db"
+    shutil.copy(seeded_store, db)
+    checked = run("db", "check", str(db))
+    assert checked.returncode == 0 and checked.stdout.strip().endswith(": ok")
+    upgraded = run("db", "upgrade", str(db))
+    assert upgraded.returncode == 0 and "schema is current" in upgraded.stdout
+
+
+def test_a_missing_database_is_a_calm_error(tmp_path: Path) -> None:
+    out = run("db", "check", str(tmp_path / "nope.db"))
+    assert out.returncode == 2
+    assert "no such database file" in out.stderr and "Traceback" not in out.stderr
