@@ -1,8 +1,20 @@
-"""The pricing engine (prices part): trade agreements, price adjustments, priorities.
+"""The pricing engine: trade agreements, price adjustments, priorities, and discounts.
 
-Pure: no I/O, frozen value objects, Decimal money. See `prices` for the rules and sources.
+Pure: no I/O, frozen value objects, Decimal money. See `prices` for the price rules and
+`concurrency` for the discount rules, with their sources.
 """
 
+from runtime.pricing_engine.concurrency import DiscountLine, LineDiscounts, LostDiscount
+from runtime.pricing_engine.discount_model import (
+    Concurrency,
+    ConcurrencyModel,
+    Discount,
+    DiscountKind,
+    DiscountMethod,
+    Tier,
+    validate_discount,
+)
+from runtime.pricing_engine.discounts import evaluate_discounts
 from runtime.pricing_engine.model import (
     AccountCode,
     AdjustmentKind,
@@ -16,20 +28,32 @@ from runtime.pricing_engine.model import (
     TradeAgreement,
 )
 from runtime.pricing_engine.prices import describe_agreement, resolve_price
-from runtime.pricing_engine.service import EnginePricingService
+from runtime.pricing_engine.service import EnginePricingService, LineExplanation
 
 __all__ = [
     "AccountCode",
     "AdjustmentKind",
+    "Concurrency",
+    "ConcurrencyModel",
     "Considered",
+    "Discount",
+    "DiscountKind",
+    "DiscountLine",
+    "DiscountMethod",
     "EnginePricingService",
     "ItemCode",
+    "LineDiscounts",
+    "LineExplanation",
+    "LostDiscount",
     "PriceAdjustment",
     "PriceBook",
     "PriceGroup",
     "PriceRequest",
     "PriceResolution",
+    "Tier",
     "TradeAgreement",
     "describe_agreement",
+    "evaluate_discounts",
     "resolve_price",
+    "validate_discount",
 ]

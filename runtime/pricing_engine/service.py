@@ -1,26 +1,54 @@
 """`EnginePricingService`: the pricing engine behind the runtime's `PricingService` port.
 
-Prices only (no discounts yet): each line gets its trade-agreement or fallback price with the
-best price adjustment. The fallback is computed by `BasePriceService` itself, so a store
-without agreements prices exactly as before.
+Each line gets its trade-agreement or fallback price with the best price adjustment. The
+fallback is computed by `BasePriceService` itself, so a store without agreements prices
+exactly as before. With `discounts`, the whole basket is then discounted at once (see
+`concurrency`); without them `LinePricing.discounts` stays empty, as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from runtime.ports import LinePricing, PricingContext
 from runtime.pricing import BasePriceService
+from runtime.pricing_engine.concurrency import DiscountLine, LineDiscounts, LostDiscount
+from runtime.pricing_engine.discount_model import ConcurrencyModel, Discount
+from runtime.pricing_engine.discounts import evaluate_discounts
 from runtime.pricing_engine.model import PriceBook, PriceGroup, PriceRequest, PriceResolution
 from runtime.pricing_engine.prices import resolve_price
-from runtime.transaction import SaleLine
+from runtime.transaction import LineDiscount, SaleLine
+
+
+@dataclass(frozen=True, slots=True)
+class LineExplanation:
+    """ "Why this price": the price resolution, the discounts applied and those that lost."""
+
+    line_id: str
+    price: PriceResolution
+    applied: tuple[LineDiscount, ...] = ()
+    lost: tuple[LostDiscount, ...] = ()
+
+    @property
+    def price_source(self) -> str:
+        return self.price.source
 
 
 class EnginePricingService:
-    """Prices a basket from a `PriceBook`; `explain` answers "why this price" for one line."""
+    """Prices a basket from a `PriceBook` and discounts it; `explain` / `explain_line` answer
+    "why this price" for one line."""
 
-    def __init__(self, book: PriceBook) -> None:
+    def __init__(
+        self,
+        book: PriceBook,
+        discounts: Iterable[Discount] = (),
+        *,
+        model: ConcurrencyModel = ConcurrencyModel.WITHIN_PRIORITY,
+    ) -> None:
         self.book = book
+        self.discounts = tuple(sorted(discounts, key=lambda d: d.discount_id))
+        self.model = model
         self._base = BasePriceService()
 
     def price_lines(
@@ -34,7 +62,62 @@ class EnginePricingService:
                 continue
             res = resolve_price(self.book, self.request_for(context, line, groups), explain=False)
             result[line.line_id] = LinePricing(res.unit_price, res.source)
+        if not self.discounts:
+            return result
+        found = self.discount_lines(context, lines, result, groups)
+        for line_id, ld in found.items():
+            if ld.applied:
+                result[line_id] = replace(result[line_id], discounts=ld.applied)
         return result
+
+    def discount_lines(
+        self,
+        context: PricingContext,
+        lines: Sequence[SaleLine],
+        priced: Mapping[str, LinePricing],
+        groups: tuple[PriceGroup, ...] | None = None,
+    ) -> dict[str, LineDiscounts]:
+        """The discounts of every active line, with the losers, given the lines' prices."""
+        groups = self.active_groups(context) if groups is None else groups
+        group_ids = {g.group_id for g in groups}
+        book = self.book
+        inputs = [
+            DiscountLine(
+                line_id=line.line_id,
+                item_id=line.product.item_id,
+                quantity=line.quantity,
+                unit_price=priced[line.line_id].unit_price,
+                variant_id=line.variant_id,
+                category_ids=book.category_path(line.product.category_id),
+                # keyed-in prices are not discounted (D365 makes it a setting; off here)
+                discountable=line.keyed_price is None,
+            )
+            for line in lines
+            if not line.voided
+        ]
+        return evaluate_discounts(
+            self.discounts,
+            inputs,
+            day=context.day,
+            price_groups=group_ids,
+            currency=context.store.currency,
+            model=self.model,
+        )
+
+    def explain_line(
+        self, context: PricingContext, lines: Sequence[SaleLine], line_id: str
+    ) -> LineExplanation:
+        """Price source, applied discounts and losing discounts (with reasons) of one line of
+        the basket `lines` (discounts such as thresholds depend on the whole basket)."""
+        line = next(ln for ln in lines if ln.line_id == line_id)
+        price = self.explain(context, line)
+        if not self.discounts:
+            return LineExplanation(line_id, price)
+        priced = self.price_lines(context, lines)
+        found = self.discount_lines(context, lines, priced).get(line_id)
+        if found is None:
+            return LineExplanation(line_id, price)
+        return LineExplanation(line_id, price, found.applied, found.lost)
 
     def explain(self, context: PricingContext, line: SaleLine) -> PriceResolution:
         """The full resolution of one line, with what else was considered and why it lost."""
