@@ -142,6 +142,41 @@ def _cmd_sell(args: argparse.Namespace) -> int:
         register.close()
 
 
+def _cmd_price(args: argparse.Namespace) -> int:
+    """Price a scenario's basket through the register; --check compares with `expected`."""
+    from runtime.pricing_engine.scenario import (
+        ScenarioError,
+        compare,
+        load_scenario,
+        render,
+        run_scenario,
+    )
+
+    try:
+        text = Path(args.scenario).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"tillpoint: cannot read {args.scenario}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        scenario = load_scenario(text)
+        output = run_scenario(scenario)
+    except ScenarioError as exc:
+        print(f"tillpoint: {args.scenario}: {exc}", file=sys.stderr)
+        return 2
+    if args.check and scenario.expected is None:
+        print(f"tillpoint: {args.scenario}: $.expected: missing; --check needs it", file=sys.stderr)
+        return 2
+    print(render(output), end="")
+    if not args.check:
+        return 0
+    assert scenario.expected is not None
+    diff = compare(scenario.expected, output)
+    if diff:
+        print(f"{args.scenario}: differs from expected:", *diff, sep="\n", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="tillpoint", description="Tillpoint, an offline-first point of sale."
@@ -182,6 +217,11 @@ def build_parser() -> argparse.ArgumentParser:
     sell.add_argument("--width", type=int, default=42, help="receipt width in characters")
     sell.add_argument("codes", nargs="+")
     sell.set_defaults(func=_cmd_sell)
+
+    price = sub.add_parser("price", help="price a pricing scenario (JSON) and print the result")
+    price.add_argument("scenario", help="scenario file (see docs/pricing-scenarios.md)")
+    price.add_argument("--check", action="store_true", help="compare with the file's expected")
+    price.set_defaults(func=_cmd_price)
     return parser
 
 
