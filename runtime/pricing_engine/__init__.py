@@ -11,6 +11,8 @@ from runtime.pricing_engine.discount_model import (
     Discount,
     DiscountKind,
     DiscountMethod,
+    LineGroup,
+    MixMatchDeal,
     Tier,
     validate_discount,
 )
@@ -44,7 +46,9 @@ __all__ = [
     "ItemCode",
     "LineDiscounts",
     "LineExplanation",
+    "LineGroup",
     "LostDiscount",
+    "MixMatchDeal",
     "PriceAdjustment",
     "PriceBook",
     "PriceGroup",

@@ -116,6 +116,7 @@ class _Offer:
     discount: Discount
     method: DiscountMethod
     value: Decimal
+    fixed: Decimal | None = None  # a precomputed line amount (a mix-and-match share)
 
     @property
     def key(self) -> tuple[int, str]:
@@ -129,6 +130,8 @@ def round_amount(amount: Decimal, unit: Decimal) -> Decimal:
 def _offer_amount(offer: _Offer, line: DiscountLine, base: Decimal, unit: Decimal) -> Decimal:
     """The rounded amount `offer` takes off a line whose remaining amount is `base`."""
     qty = line.quantity
+    if offer.fixed is not None:
+        return min(offer.fixed, base) if base > ZERO else ZERO
     if offer.method is DiscountMethod.PERCENT:
         raw = base * offer.value / HUNDRED
     elif offer.method is DiscountMethod.AMOUNT_OFF:
@@ -153,6 +156,15 @@ def _stack(
         out.append((offer, amount))
         base -= amount
     return out
+
+
+def mix_offer(d: Discount, share: Decimal) -> _Offer:
+    """A mix-and-match discount's precomputed share of one line, as an offer. It compounds
+    in its deal's place: deal price with unit prices, amount off with amounts, percent and
+    least expensive with percentages; the share itself is fixed (capped at what is left)."""
+    deal = d.deal.value
+    method = {"deal_price": DiscountMethod.UNIT_PRICE, "amount_off": DiscountMethod.AMOUNT_OFF}
+    return _Offer(d, method.get(deal, DiscountMethod.PERCENT), d.value, share)
 
 
 def offers_for(

@@ -23,6 +23,7 @@ class DiscountKind(enum.StrEnum):
     SIMPLE = "simple"
     QUANTITY = "quantity"
     THRESHOLD = "threshold"
+    MIX_MATCH = "mix_and_match"
 
 
 class Concurrency(enum.StrEnum):
@@ -62,6 +63,45 @@ class Tier:
     value: Decimal
 
 
+class MixMatchDeal(enum.StrEnum):
+    """How a mix-and-match set takes money off (`Discount.value` holds the figure)."""
+
+    DEAL_PRICE = "deal_price"  # the whole set costs `value`
+    PERCENT = "percent"  # `value`% off the set
+    AMOUNT_OFF = "amount_off"  # `value` off the set (never more than the set costs)
+    LEAST_EXPENSIVE = "least_expensive"  # the N cheapest units of the set `value`% off
+
+
+@dataclass(frozen=True, slots=True)
+class LineGroup:
+    """One line group of a mix-and-match discount: `quantity` units, each from the group's
+    scope (same include / exclude rules as a discount: exclusions win, no inclusion = all)."""
+
+    group_id: str
+    quantity: int
+    item_ids: frozenset[str] = frozenset()
+    variant_ids: frozenset[str] = frozenset()
+    category_ids: frozenset[str] = frozenset()
+    exclude_item_ids: frozenset[str] = frozenset()
+    exclude_variant_ids: frozenset[str] = frozenset()
+    exclude_category_ids: frozenset[str] = frozenset()
+
+    def admits(self, item_id: str, variant_id: str | None, categories: tuple[str, ...]) -> bool:
+        if (
+            item_id in self.exclude_item_ids
+            or (variant_id is not None and variant_id in self.exclude_variant_ids)
+            or any(c in self.exclude_category_ids for c in categories)
+        ):
+            return False
+        if not (self.item_ids or self.variant_ids or self.category_ids):
+            return True
+        return (
+            item_id in self.item_ids
+            or (variant_id is not None and variant_id in self.variant_ids)
+            or any(c in self.category_ids for c in categories)
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Discount:
     """One periodic discount. SIMPLE uses `method` / `value`; QUANTITY and THRESHOLD use
@@ -85,6 +125,12 @@ class Discount:
     exclude_variant_ids: frozenset[str] = frozenset()
     exclude_category_ids: frozenset[str] = frozenset()
     count_non_discountable: bool = False  # thresholds: every line's amount counts
+    # mix-and-match only (see `mixmatch`): the sets' line groups, the deal, how many units
+    # the least-expensive deal discounts, and whether set building favours the retailer
+    line_groups: tuple[LineGroup, ...] = ()
+    deal: MixMatchDeal = MixMatchDeal.DEAL_PRICE
+    least_expensive_count: int = 1
+    favour_retailer: bool = False
 
     def active_on(self, day: dt.date) -> bool:
         vf, vt = self.valid_from, self.valid_to
@@ -119,6 +165,8 @@ class Discount:
     def describe(self) -> str:
         if self.kind is DiscountKind.SIMPLE:
             return _describe(self.method, self.value)
+        if self.kind is DiscountKind.MIX_MATCH:
+            return _describe_mix(self)
         unit = "qty" if self.kind is DiscountKind.QUANTITY else "amount"
         return "; ".join(
             f"{unit} >= {t.minimum}: {_describe(t.method, t.value)}" for t in self.tiers
@@ -131,6 +179,47 @@ def _describe(method: DiscountMethod, value: Decimal) -> str:
     if method is DiscountMethod.AMOUNT_OFF:
         return f"{value} off"
     return f"unit price {value}"
+
+
+def _describe_mix(d: Discount) -> str:
+    groups = " + ".join(f"{g.quantity} x {g.group_id}" for g in d.line_groups)
+    if d.deal is MixMatchDeal.DEAL_PRICE:
+        deal = f"for {d.value}"
+    elif d.deal is MixMatchDeal.PERCENT:
+        deal = f"{d.value}% off"
+    elif d.deal is MixMatchDeal.AMOUNT_OFF:
+        deal = f"{d.value} off"
+    else:
+        deal = f"{d.least_expensive_count} least expensive {d.value}% off"
+    return f"{groups}: {deal}" + (" (favours retailer)" if d.favour_retailer else "")
+
+
+def _validate_mix(d: Discount) -> list[str]:
+    errors: list[str] = []
+    if d.tiers:
+        errors.append("tiers: a mix-and-match discount has no tiers")
+    if not d.line_groups:
+        errors.append("line_groups: at least one line group is required")
+    seen: set[str] = set()
+    for i, g in enumerate(d.line_groups):
+        if not g.group_id.strip():
+            errors.append(f"line_groups[{i}].group_id: must not be empty")
+        elif g.group_id in seen:
+            errors.append(f"line_groups[{i}].group_id: duplicate group {g.group_id}")
+        seen.add(g.group_id)
+        if g.quantity <= 0:
+            errors.append(f"line_groups[{i}].quantity: must be > 0 (got {g.quantity})")
+    size = sum((g.quantity for g in d.line_groups if g.quantity > 0), 0)
+    if d.deal in (MixMatchDeal.PERCENT, MixMatchDeal.LEAST_EXPENSIVE):
+        errors.extend(_check_value("value", DiscountMethod.PERCENT, d.value))
+    else:
+        errors.extend(_check_value("value", DiscountMethod.AMOUNT_OFF, d.value))
+    if d.deal is MixMatchDeal.LEAST_EXPENSIVE and not 0 < d.least_expensive_count <= size:
+        errors.append(
+            f"least_expensive_count: must be > 0 and <= the set size {size} "
+            f"(got {d.least_expensive_count})"
+        )
+    return errors
 
 
 _ALLOWED = {
@@ -159,6 +248,8 @@ def validate_discount(d: Discount) -> list[str]:
         errors.append("price_group_ids: at least one price group is required")
     if d.valid_from is not None and d.valid_to is not None and d.valid_from > d.valid_to:
         errors.append(f"valid_from: {d.valid_from} is after valid_to {d.valid_to}")
+    if d.kind is DiscountKind.MIX_MATCH:
+        return errors + _validate_mix(d)
     if d.kind is DiscountKind.SIMPLE:
         errors.extend(_check_value("value", d.method, d.value))
         if d.tiers:

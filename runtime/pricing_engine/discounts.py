@@ -1,5 +1,10 @@
 """Discount evaluation for a basket: line discounts by concurrency model, then thresholds.
 
+Mix-and-match discounts (see `mixmatch`) form their sets over the whole basket first; each
+set's share of a line then takes part in that line's priority / exclusive / best-price /
+compounded rules like any other discount. A share that loses on a line takes the line out of
+that discount's sets, and the sets are formed again without it.
+
 The result does not depend on the order of the lines or of the discounts: lines are
 evaluated in line-id order and discounts by (priority desc, discount id).
 """
@@ -8,17 +13,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
+from decimal import Decimal
 
-from runtime.money import ZERO, Currency
+from runtime.money import ZERO, Currency, distribute
+from runtime.pricing_engine import mixmatch
 from runtime.pricing_engine.concurrency import (
     DiscountLine,
     LineDiscounts,
     LineState,
+    LostDiscount,
+    _Offer,
     apply_model_a,
     apply_model_b,
+    mix_offer,
     offers_for,
 )
-from runtime.pricing_engine.discount_model import ConcurrencyModel, Discount, DiscountKind
+from runtime.pricing_engine.discount_model import (
+    Concurrency,
+    ConcurrencyModel,
+    Discount,
+    DiscountKind,
+)
 from runtime.pricing_engine.thresholds import apply_thresholds
 from runtime.transaction import LineDiscount
 
@@ -29,6 +44,128 @@ def _reason_inactive(d: Discount, day: dt.date, groups: Collection[str]) -> str 
     if not d.active_on(day):
         return "outside dates"
     return None
+
+
+def _line_pass(
+    ordered: Sequence[DiscountLine],
+    plain: Sequence[Discount],
+    inactive: Sequence[tuple[Discount, str]],
+    model: ConcurrencyModel,
+    unit: Decimal,
+    alloc: mixmatch.MixAllocation | None,
+    blocked: dict[tuple[str, str], str],
+) -> list[LineState]:
+    """Every line's non-threshold discounts, with mix-and-match shares from `alloc`."""
+    states = [LineState(ln, ln.unit_price * ln.quantity) for ln in ordered]
+    for state in states:
+        ln = state.line
+        reach: list[Discount] = []
+        for d in plain:
+            if d.kind is DiscountKind.MIX_MATCH:
+                scope = mixmatch.scope(d, ln)
+            else:
+                scope = d.scope(ln.item_id, ln.variant_id, ln.category_ids)
+            if scope == "excluded":
+                state.lose(d, "excluded (exclusions beat inclusions)")
+            elif scope == "in":
+                reach.append(d)
+        for d, why in inactive:
+            if d.kind is DiscountKind.MIX_MATCH:
+                if mixmatch.scope(d, ln) == "in":
+                    state.lose(d, why)
+            elif d.scope(ln.item_id, ln.variant_id, ln.category_ids) == "in":
+                state.lose(d, why)
+        if not ln.discountable or ln.quantity <= ZERO:
+            for d in reach:
+                state.lose(d, "line not discountable")
+            continue
+        by_prio = offers_for(state, [d for d in reach if d.kind is not DiscountKind.MIX_MATCH])
+        proxies: dict[str, list[tuple[Discount, Decimal]]] = {}
+        if alloc is not None:
+            proxies = _mix_offers(state, reach, alloc, blocked, by_prio)
+        if model is ConcurrencyModel.WITHIN_PRIORITY:
+            apply_model_a(state, by_prio, unit)
+        else:
+            apply_model_b(state, by_prio, unit)
+        if proxies:
+            _expand_proxies(state, proxies, unit)
+    return states
+
+
+_PAID_UNIT = "paid unit of a set (the deal's discount is on the set's other units)"
+
+
+def _mix_offers(
+    state: LineState,
+    reach: Sequence[Discount],
+    alloc: mixmatch.MixAllocation,
+    blocked: dict[tuple[str, str], str],
+    by_prio: dict[int, list[_Offer]],
+) -> dict[str, list[tuple[Discount, Decimal]]]:
+    """Offer the line's mix-and-match shares. Shares of different deals on one line come from
+    different units, so they do not compete with each other: those of one priority and
+    concurrency mode travel as one offer (under the first deal's id), split back afterwards."""
+    line_id = state.line.line_id
+    pools: dict[tuple[int, Concurrency], list[tuple[Discount, Decimal]]] = {}
+    for d in reach:
+        if d.kind is not DiscountKind.MIX_MATCH:
+            continue
+        key = (d.discount_id, line_id)
+        share = alloc.shares.get(key)
+        if share is None:
+            state.lose(d, blocked.get(key) or alloc.reason(d, line_id))
+        else:
+            pools.setdefault((d.priority, d.concurrency), []).append((d, share))
+    proxies: dict[str, list[tuple[Discount, Decimal]]] = {}
+    for members in pools.values():
+        head = members[0][0]
+        offer = mix_offer(head, sum((s for _, s in members), ZERO))
+        by_prio.setdefault(head.priority, []).append(offer)
+        proxies[head.discount_id] = members
+    return proxies
+
+
+def _expand_proxies(
+    state: LineState, proxies: dict[str, list[tuple[Discount, Decimal]]], unit: Decimal
+) -> None:
+    applied: list[tuple[Discount, Decimal]] = []
+    for d, amount in state.applied:
+        members = proxies.get(d.discount_id) if d.kind is DiscountKind.MIX_MATCH else None
+        if members is None:
+            applied.append((d, amount))
+            continue
+        shares = [s for _, s in members]
+        parts = shares if amount == sum(shares, ZERO) else distribute(amount, shares, unit)
+        for (m, _), part in zip(members, parts, strict=True):
+            if part > ZERO:
+                applied.append((m, part))
+    state.applied = applied
+    lost: list[LostDiscount] = []
+    for entry in state.lost:
+        members = proxies.get(entry.discount_id)
+        if members is None:
+            lost.append(entry)
+            continue
+        for m, share in members:
+            if share == ZERO and entry.reason == "no reduction on this line":
+                lost.append(LostDiscount(m.discount_id, _PAID_UNIT))
+            else:
+                lost.append(LostDiscount(m.discount_id, entry.reason))
+    state.lost = lost
+
+
+def _lost_shares(
+    states: Sequence[LineState], alloc: mixmatch.MixAllocation
+) -> dict[tuple[str, str], str]:
+    """(discount id, line id) -> reason, for mix-and-match shares that lost on their line."""
+    out: dict[tuple[str, str], str] = {}
+    for s in states:
+        applied = {d.discount_id for d, _ in s.applied}
+        for lost in s.lost:
+            key = (lost.discount_id, s.line.line_id)
+            if key in alloc.shares and key[0] not in applied and lost.reason != _PAID_UNIT:
+                out[key] = lost.reason
+    return out
 
 
 def evaluate_discounts(
@@ -51,29 +188,23 @@ def evaluate_discounts(
         else:
             inactive.append((d, why))
     ordered = sorted(lines, key=lambda ln: ln.line_id)
-    states = [LineState(ln, ln.unit_price * ln.quantity) for ln in ordered]
     plain = [d for d in active if d.kind is not DiscountKind.THRESHOLD]
-    for state in states:
-        ln = state.line
-        reach: list[Discount] = []
-        for d in plain:
-            scope = d.scope(ln.item_id, ln.variant_id, ln.category_ids)
-            if scope == "excluded":
-                state.lose(d, "excluded (exclusions beat inclusions)")
-            elif scope == "in":
-                reach.append(d)
-        for d, why in inactive:
-            if d.scope(ln.item_id, ln.variant_id, ln.category_ids) == "in":
-                state.lose(d, why)
-        if not ln.discountable or ln.quantity <= ZERO:
-            for d in reach:
-                state.lose(d, "line not discountable")
-            continue
-        by_prio = offers_for(state, reach)
-        if model is ConcurrencyModel.WITHIN_PRIORITY:
-            apply_model_a(state, by_prio, unit)
-        else:
-            apply_model_b(state, by_prio, unit)
+    mixes = [d for d in plain if d.kind is DiscountKind.MIX_MATCH]
+    if not mixes:
+        states = _line_pass(ordered, plain, inactive, model, unit, None, {})
+    else:
+        # Mix-and-match sets are formed first; each line's share then competes with the
+        # line's other discounts by the usual rules. Where a share loses on a line, the line
+        # leaves that discount's search and the sets are formed again (the blocked pairs only
+        # grow, so this ends); the last pass has every offered share applied.
+        blocked: dict[tuple[str, str], str] = {}
+        while True:
+            alloc = mixmatch.allocate(mixes, ordered, unit, set(blocked))
+            states = _line_pass(ordered, plain, inactive, model, unit, alloc, blocked)
+            lost = _lost_shares(states, alloc)
+            if not lost:
+                break
+            blocked.update(lost)
     thresholds = [d for d in active if d.kind is DiscountKind.THRESHOLD]
     if thresholds:
         apply_thresholds(
