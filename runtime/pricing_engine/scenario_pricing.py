@@ -16,6 +16,8 @@ from runtime.pricing_engine.discount_model import (
     Discount,
     DiscountKind,
     DiscountMethod,
+    LineGroup,
+    MixMatchDeal,
     Tier,
     validate_discount,
 )
@@ -35,7 +37,7 @@ from runtime.pricing_engine.scenario_json import (
 )
 
 MODELS = {"A": ConcurrencyModel.WITHIN_PRIORITY, "B": ConcurrencyModel.ACROSS_PRIORITIES}
-SUPPORTED_KINDS = ("simple", "quantity", "threshold")
+SUPPORTED_KINDS = ("simple", "quantity", "threshold", "mix_and_match")
 _EXCL = Concurrency.EXCLUSIVE
 
 
@@ -156,7 +158,12 @@ def _adjustments(
 DISCOUNT_KEYS = (
     "name", "priority", "method", "value", "tiers", "from", "to", "items", "variants",
     "categories", "exclude_items", "exclude_variants", "exclude_categories",
-    "count_non_discountable",
+    "count_non_discountable", "line_groups", "deal", "least_expensive_count", "favour_retailer",
+)  # fmt: skip
+MIX_KEYS = ("line_groups", "deal", "least_expensive_count", "favour_retailer")
+NOT_MIX_KEYS = ("method", "count_non_discountable")
+SCOPE_KEYS = (
+    "items", "variants", "categories", "exclude_items", "exclude_variants", "exclude_categories",
 )  # fmt: skip
 
 
@@ -173,6 +180,28 @@ def _discounts(
             continue
         before = len(r.errors)
         kind = r.choice(o, "kind", path, DiscountKind, SUPPORTED_KINDS, DiscountKind.SIMPLE)
+        mix = kind is DiscountKind.MIX_MATCH
+        for key in NOT_MIX_KEYS if mix else MIX_KEYS:
+            if key in o:
+                r.err(
+                    f"{path}.{key}",
+                    "not used by a mix_and_match discount"
+                    if mix
+                    else "only for mix_and_match discounts",
+                )
+        deal = MixMatchDeal.DEAL_PRICE
+        if mix:
+            if "deal" not in o:
+                r.err(f"{path}.deal", "missing (required for mix_and_match)")
+            deal = r.choice(
+                o, "deal", path, MixMatchDeal, _enum_values(MixMatchDeal), MixMatchDeal.DEAL_PRICE
+            )
+            if "least_expensive_count" in o and deal is not MixMatchDeal.LEAST_EXPENSIVE:
+                r.err(f"{path}.least_expensive_count", "only for the least_expensive deal")
+        line_groups = tuple(
+            _line_group(r, gpath, gv, items, variants, categories)
+            for gpath, gv in r.items(o.get("line_groups"), f"{path}.line_groups")
+        )
         tiers: list[Tier] = []
         for tpath, tv in r.items(o.get("tiers"), f"{path}.tiers"):
             t = r.obj(tv, tpath, ("minimum", "method", "value"))
@@ -203,6 +232,9 @@ def _discounts(
             exclude_variant_ids=r.refs(o, "exclude_variants", path, variants, "variant"),
             exclude_category_ids=r.refs(o, "exclude_categories", path, categories, "category"),
             count_non_discountable=r.flag(o, "count_non_discountable", path),
+            line_groups=tuple(g for g in line_groups if g is not None), deal=deal,
+            least_expensive_count=r.integer(o, "least_expensive_count", path, 1),
+            favour_retailer=r.flag(o, "favour_retailer", path),
         )  # fmt: skip
         if d.discount_id in seen:
             r.err(f"{path}.id", f"duplicate discount {d.discount_id!r}")
@@ -214,16 +246,40 @@ def _discounts(
     return out
 
 
+def _line_group(
+    r: _Reader, path: str, value: object, items: set[str], variants: set[str],
+    categories: Mapping[str, object],
+) -> LineGroup | None:  # fmt: skip
+    """One mix-and-match line group: `quantity` whole units from its own scope."""
+    g = r.obj(value, path, ("id", "quantity"), SCOPE_KEYS)
+    if g is None:
+        return None
+    quantity = r.decimal(g, "quantity", path)
+    if quantity is not None and quantity != quantity.to_integral_value():
+        r.err(f"{path}.quantity", f"must be a whole number of units (got {quantity})")
+    return LineGroup(
+        group_id=r.ident(g, "id", path), quantity=int(quantity or 0),
+        item_ids=r.refs(g, "items", path, items, "item"),
+        variant_ids=r.refs(g, "variants", path, variants, "variant"),
+        category_ids=r.refs(g, "categories", path, categories, "category"),
+        exclude_item_ids=r.refs(g, "exclude_items", path, items, "item"),
+        exclude_variant_ids=r.refs(g, "exclude_variants", path, variants, "variant"),
+        exclude_category_ids=r.refs(g, "exclude_categories", path, categories, "category"),
+    )  # fmt: skip
+
+
 _FIELD_PATHS = {
     "discount_id": "id", "price_group_ids": "price_groups", "valid_from": "from",
-    "valid_to": "to",
+    "valid_to": "to", "group_id": "id",
 }  # fmt: skip
 
 
 def _engine_path(path: str, problem: str) -> str:
-    """`validate_discount` names model fields ("tiers[1].minimum: ..."); map them to JSON."""
+    """`validate_discount` names model fields ("tiers[1].minimum: ...",
+    "line_groups[0].group_id: ..."); map them to JSON."""
     where, _, message = problem.partition(": ")
     head, dot, rest = where.partition(".")
     base, bracket, index = head.partition("[")
     base = _FIELD_PATHS.get(base, base)
+    rest = _FIELD_PATHS.get(rest, rest)
     return f"{path}.{base}{bracket}{index}{dot}{rest}: {message}"

@@ -182,10 +182,84 @@ def test_register_refusal_is_reported_with_the_line_path() -> None:
     assert problem.startswith("$.basket.lines[0]: the register refused it:")
 
 
-def test_mix_and_match_is_not_accepted_yet() -> None:
-    doc = edited(discounts=[{"id": "M", "kind": "mix_and_match", "concurrency": "best_price",
-                             "price_groups": ["STORE"]}])  # fmt: skip
-    assert problems_of(doc)[0].startswith("$.discounts[0].kind: must be one of simple, quantity")
+MIX: dict[str, object] = {
+    "id": "M", "kind": "mix_and_match", "concurrency": "best_price", "price_groups": ["STORE"],
+    "deal": "deal_price", "value": "15.00",
+    "line_groups": [{"id": "ANY", "quantity": "2", "items": ["P1"]}],
+}  # fmt: skip
+
+
+def test_mix_and_match_minimal_prices() -> None:
+    doc = edited(discounts=[MIX], basket={"date": "2026-11-23",
+                                          "lines": [{"item": "P1", "quantity": "2"}]})  # fmt: skip
+    output = price_scenario(json.dumps(doc))
+    assert output["total"] == "15.00"  # 2 x 10.00 for 15.00
+    assert output["lines"][0]["discounts"][0]["kind"] == "mix_and_match"  # type: ignore[index]
+
+
+def test_mix_and_match_engine_problems_are_json_paths() -> None:
+    bad = {**MIX, "deal": "least_expensive", "value": "150", "least_expensive_count": 3,
+           "line_groups": [{"id": "A", "quantity": "0", "items": ["P1"]},
+                           {"id": "A", "quantity": "2"}]}  # fmt: skip
+    assert problems_of(edited(discounts=[bad])) == (
+        "$.discounts[0].line_groups[0].quantity: must be > 0 (got 0)",
+        "$.discounts[0].line_groups[1].id: duplicate group A",
+        "$.discounts[0].value: percent must be > 0 and <= 100 (got 150)",
+        "$.discounts[0].least_expensive_count: must be > 0 and <= the set size 2 (got 3)",
+    )
+    assert problems_of(edited(discounts=[{**MIX, "line_groups": []}])) == (
+        "$.discounts[0].line_groups: at least one line group is required",
+    )
+
+
+def test_malformed_mix_and_match_names_the_path() -> None:
+    bad = {**MIX, "deal": "bogo", "method": "percent", "favour_retailer": "yes",
+           "least_expensive_count": 1,
+           "line_groups": [{"id": "A", "quantity": "1.5", "itmes": ["P1"]},
+                           {"id": "B", "quantity": 2, "categories": ["NOPE"]}]}  # fmt: skip
+    assert problems_of(edited(discounts=[bad])) == (
+        "$.discounts[0].method: not used by a mix_and_match discount",
+        "$.discounts[0].deal: must be one of deal_price, percent, amount_off, least_expensive, "
+        "not 'bogo'",
+        "$.discounts[0].least_expensive_count: only for the least_expensive deal",
+        "$.discounts[0].line_groups[0].itmes: unknown key; did you mean 'items'? (allowed: id, "
+        "quantity, items, variants, categories, exclude_items, exclude_variants, "
+        "exclude_categories)",
+        "$.discounts[0].line_groups[0].quantity: must be a whole number of units (got 1.5)",
+        "$.discounts[0].line_groups[1].quantity: must be a decimal string, not a number",
+        "$.discounts[0].line_groups[1].categories[0]: unknown category 'NOPE'",
+        "$.discounts[0].favour_retailer: must be true or false, not a string",
+    )
+    missing = {k: v for k, v in MIX.items() if k != "deal"}
+    assert problems_of(edited(discounts=[missing])) == (
+        "$.discounts[0].deal: missing (required for mix_and_match)",
+    )
+
+
+def test_mix_and_match_keys_on_other_kinds_are_refused() -> None:
+    simple = {"id": "S", "kind": "simple", "concurrency": "best_price", "price_groups": ["STORE"],
+              "value": "10", "line_groups": [], "favour_retailer": True}  # fmt: skip
+    assert problems_of(edited(discounts=[simple])) == (
+        "$.discounts[0].line_groups: only for mix_and_match discounts",
+        "$.discounts[0].favour_retailer: only for mix_and_match discounts",
+    )
+
+
+def test_favour_retailer_versus_customer_best() -> None:
+    retailer = DATA / "mix_05_least_expensive_favour_retailer.json"
+    customer = DATA / "mix_06_least_expensive_customer_best.json"
+    assert price_scenario(retailer.read_text())["discount_total"] == "25.00"
+    assert price_scenario(customer.read_text())["discount_total"] == "45.00"
+
+
+def test_cli_malformed_mix_and_match_exit_2(tmp_path: Path) -> None:
+    bad = {**MIX, "line_groups": [{"id": "ANY", "quantity": "0"}]}
+    path = tmp_path / "bad_mix.json"
+    path.write_text(json.dumps(edited(discounts=[bad])))
+    out = tillpoint("price", str(path))
+    assert out.returncode == 2 and out.stdout == ""
+    assert "$.discounts[0].line_groups[0].quantity: must be > 0 (got 0)" in out.stderr
+    assert "Traceback" not in out.stderr
 
 
 # ---- the command ------------------------------------------------------------------------------
