@@ -12,7 +12,7 @@ evaluated in line-id order and discounts by (priority desc, discount id).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from decimal import Decimal
 
 from runtime.money import ZERO, Currency, distribute
@@ -28,6 +28,7 @@ from runtime.pricing_engine.concurrency import (
     mix_offer,
     offers_for,
 )
+from runtime.pricing_engine.discount_index import DiscountIndex
 from runtime.pricing_engine.discount_model import (
     Concurrency,
     ConcurrencyModel,
@@ -58,38 +59,52 @@ def _line_pass(
     """Every line's non-threshold discounts, with mix-and-match shares from `alloc`."""
     states = [LineState(ln, ln.unit_price * ln.quantity) for ln in ordered]
     for state in states:
-        ln = state.line
-        reach: list[Discount] = []
-        for d in plain:
-            if d.kind is DiscountKind.MIX_MATCH:
-                scope = mixmatch.scope(d, ln)
-            else:
-                scope = d.scope(ln.item_id, ln.variant_id, ln.category_ids)
-            if scope == "excluded":
-                state.lose(d, "excluded (exclusions beat inclusions)")
-            elif scope == "in":
-                reach.append(d)
-        for d, why in inactive:
-            if d.kind is DiscountKind.MIX_MATCH:
-                if mixmatch.scope(d, ln) == "in":
-                    state.lose(d, why)
-            elif d.scope(ln.item_id, ln.variant_id, ln.category_ids) == "in":
-                state.lose(d, why)
-        if not ln.discountable or ln.quantity <= ZERO:
-            for d in reach:
-                state.lose(d, "line not discountable")
-            continue
-        by_prio = offers_for(state, [d for d in reach if d.kind is not DiscountKind.MIX_MATCH])
-        proxies: dict[str, list[tuple[Discount, Decimal]]] = {}
-        if alloc is not None:
-            proxies = _mix_offers(state, reach, alloc, blocked, by_prio)
-        if model is ConcurrencyModel.WITHIN_PRIORITY:
-            apply_model_a(state, by_prio, unit)
-        else:
-            apply_model_b(state, by_prio, unit)
-        if proxies:
-            _expand_proxies(state, proxies, unit)
+        _pass_line(state, plain, inactive, model, unit, alloc, blocked)
     return states
+
+
+def _pass_line(
+    state: LineState,
+    plain: Sequence[Discount],
+    inactive: Sequence[tuple[Discount, str]],
+    model: ConcurrencyModel,
+    unit: Decimal,
+    alloc: mixmatch.MixAllocation | None,
+    blocked: dict[tuple[str, str], str],
+) -> None:
+    """One line's non-threshold discounts (`plain` / `inactive` may hold discounts that do
+    not reach the line: each one's scope is checked here)."""
+    ln = state.line
+    reach: list[Discount] = []
+    for d in plain:
+        if d.kind is DiscountKind.MIX_MATCH:
+            scope = mixmatch.scope(d, ln)
+        else:
+            scope = d.scope(ln.item_id, ln.variant_id, ln.category_ids)
+        if scope == "excluded":
+            state.lose(d, "excluded (exclusions beat inclusions)")
+        elif scope == "in":
+            reach.append(d)
+    for d, why in inactive:
+        if d.kind is DiscountKind.MIX_MATCH:
+            if mixmatch.scope(d, ln) == "in":
+                state.lose(d, why)
+        elif d.scope(ln.item_id, ln.variant_id, ln.category_ids) == "in":
+            state.lose(d, why)
+    if not ln.discountable or ln.quantity <= ZERO:
+        for d in reach:
+            state.lose(d, "line not discountable")
+        return
+    by_prio = offers_for(state, [d for d in reach if d.kind is not DiscountKind.MIX_MATCH])
+    proxies: dict[str, list[tuple[Discount, Decimal]]] = {}
+    if alloc is not None:
+        proxies = _mix_offers(state, reach, alloc, blocked, by_prio)
+    if model is ConcurrencyModel.WITHIN_PRIORITY:
+        apply_model_a(state, by_prio, unit)
+    else:
+        apply_model_b(state, by_prio, unit)
+    if proxies:
+        _expand_proxies(state, proxies, unit)
 
 
 _PAID_UNIT = "paid unit of a set (the deal's discount is on the set's other units)"
@@ -176,9 +191,15 @@ def evaluate_discounts(
     price_groups: Collection[str],
     currency: Currency,
     model: ConcurrencyModel = ConcurrencyModel.WITHIN_PRIORITY,
+    index: DiscountIndex | None = None,
 ) -> dict[str, LineDiscounts]:
-    """Discounts for every line of a basket; the result does not depend on the line order."""
+    """Discounts for every line of a basket; the result does not depend on the line order.
+
+    With `index` (built by `DiscountIndex.build` from exactly `discounts`), each line only
+    looks at its candidate discounts; the result is the same as without it."""
     unit = currency.unit
+    if index is not None:
+        return _result(_evaluate_indexed(index, lines, day, price_groups, unit, model))
     active: list[Discount] = []
     inactive: list[tuple[Discount, str]] = []
     for d in sorted(discounts, key=lambda d: (-d.priority, d.discount_id)):
@@ -210,6 +231,10 @@ def evaluate_discounts(
         apply_thresholds(
             thresholds, [s for s in states if s.line.quantity > ZERO], model, unit
         )
+    return _result(states)
+
+
+def _result(states: Sequence[LineState]) -> dict[str, LineDiscounts]:
     return {
         s.line.line_id: LineDiscounts(
             s.line.line_id,
@@ -218,3 +243,108 @@ def evaluate_discounts(
         )
         for s in states
     }
+
+
+# --- the indexed path -------------------------------------------------------------------
+
+_Snapshot = tuple[
+    Decimal, tuple[tuple[Discount, Decimal], ...], frozenset[int], str | None,
+    tuple[LostDiscount, ...],
+]  # fmt: skip
+
+
+def _restore(line: DiscountLine, snap: _Snapshot) -> LineState:
+    amount, applied, priorities, exclusive, lost = snap
+    return LineState(line, amount, list(applied), set(priorities), exclusive, None, list(lost))
+
+
+def _evaluate_indexed(
+    index: DiscountIndex,
+    lines: Sequence[DiscountLine],
+    day: dt.date,
+    price_groups: Collection[str],
+    unit: Decimal,
+    model: ConcurrencyModel,
+) -> list[LineState]:
+    """`evaluate_discounts` over each line's candidates only. A line no mix-and-match
+    discount reaches has a line pass that depends on the line alone (plus the activation,
+    the model and the unit): its result is cached in the index and reused; the mix-and-match
+    sets and the thresholds, which depend on the whole basket, are always recomputed."""
+    act = index.activation(day, price_groups)
+    reasons = act.reasons
+    everything = index.discounts
+    ordered = sorted(lines, key=lambda ln: ln.line_id)
+    states: list[LineState | None] = []
+    todo: list[tuple[int, list[Discount], list[tuple[Discount, str]]]] = []
+    relevant: set[int] = set(act.fragile_mixes)
+    threshold_lines: dict[int, list[int]] = {}  # threshold position -> state indexes
+    fresh: list[tuple[int, Hashable]] = []  # (state index, cache key) to remember
+    cache = index.line_pass
+    for i, ln in enumerate(ordered):
+        plain: list[Discount] = []
+        inactive: list[tuple[Discount, str]] = []
+        mixed = False
+        for pos in index.candidates(ln.item_id, ln.variant_id, ln.category_ids):
+            d = everything[pos]
+            why = reasons[pos]
+            if why is not None:
+                inactive.append((d, why))
+            elif d.kind is DiscountKind.THRESHOLD:
+                threshold_lines.setdefault(pos, []).append(i)
+            else:
+                plain.append(d)
+                if d.kind is DiscountKind.MIX_MATCH and mixmatch.scope(d, ln) == "in":
+                    relevant.add(pos)
+                    mixed = True
+        if mixed:
+            states.append(None)
+            todo.append((i, plain, inactive))
+            continue
+        key = (ln, act.key, model, unit)
+        snap = cache.get(key)
+        if snap is not None:
+            states.append(_restore(ln, snap))
+            continue
+        state = LineState(ln, ln.unit_price * ln.quantity)
+        _pass_line(state, plain, inactive, model, unit, None, {})
+        states.append(state)
+        fresh.append((i, key))
+    for i, ck in fresh:
+        s = states[i]
+        assert s is not None
+        index.remember_line(
+            ck,
+            (s.amount, tuple(s.applied), frozenset(s.priorities), s.exclusive, tuple(s.lost)),
+        )
+    if not relevant:
+        for i, plain, inactive in todo:  # (empty: a line in a mix's scope makes it relevant)
+            state = LineState(ordered[i], ordered[i].unit_price * ordered[i].quantity)
+            _pass_line(state, plain, inactive, model, unit, None, {})
+            states[i] = state
+    else:
+        mixes = [everything[pos] for pos in sorted(relevant)]
+        idle = dict(act.mix_per_priority)
+        for d in mixes:
+            idle[d.priority] -= 1
+        blocked: dict[tuple[str, str], str] = {}
+        while True:
+            alloc = mixmatch.allocate(mixes, ordered, unit, set(blocked), idle)
+            for i, plain, inactive in todo:
+                state = LineState(ordered[i], ordered[i].unit_price * ordered[i].quantity)
+                _pass_line(state, plain, inactive, model, unit, alloc, blocked)
+                states[i] = state
+            lost = _lost_shares([s for s in states if s is not None], alloc)
+            if not lost:
+                break
+            blocked.update(lost)
+    done = [s for s in states if s is not None]
+    assert len(done) == len(ordered)
+    if threshold_lines:
+        receiving = [s for s in done if s.line.quantity > ZERO]
+        reach = {
+            everything[pos].discount_id: [done[i] for i in idxs if done[i].line.quantity > ZERO]
+            for pos, idxs in sorted(threshold_lines.items())
+        }
+        thresholds = [everything[pos] for pos in sorted(threshold_lines)]
+        apply_thresholds(thresholds, receiving, model, unit, reach)
+    return done

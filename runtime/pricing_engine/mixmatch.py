@@ -31,7 +31,7 @@ How the resulting per-line amounts then compete with other discounts: see `disco
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -175,11 +175,15 @@ class _BudgetExceeded(Exception):
 _Best = tuple[Decimal, tuple[tuple[str, tuple[int, ...]], ...]]
 
 
-def _exact(discounts: Sequence[Discount], p: _Problem, counts: tuple[int, ...]) -> _Best:
+def _exact(
+    discounts: Sequence[Discount], p: _Problem, counts: tuple[int, ...], idle: int = 0
+) -> _Best:
     """The largest total customer discount from `counts`: for the first remaining unit,
     either it forms no set, or it is in some set of some discount (units of one line are
     interchangeable, so this covers every assignment). Ties keep the earlier option (no set
-    before sets; discounts by id; sets in `_sets_with` order)."""
+    before sets; discounts by id; sets in `_sets_with` order). `idle` counts discounts of
+    the priority left out because no line can join them: each would cost one unit of work
+    per node, as it does when it is passed in."""
     memo: dict[tuple[int, ...], _Best] = {}
     work = [0]
 
@@ -193,6 +197,9 @@ def _exact(discounts: Sequence[Discount], p: _Problem, counts: tuple[int, ...]) 
         skipped = list(c)
         skipped[first] -= 1
         result = best(tuple(skipped))
+        work[0] += idle
+        if work[0] > EXACT_NODE_BUDGET:
+            raise _BudgetExceeded
         for d in discounts:
             options = _sets_with(d, p, c, first)
             work[0] += len(options) + 1
@@ -355,10 +362,13 @@ def allocate(
     lines: Sequence[DiscountLine],
     unit: Decimal,
     blocked: set[tuple[str, str]] | None = None,
+    idle: Mapping[int, int] | None = None,
 ) -> MixAllocation:
     """Form the mix-and-match sets of a basket. `discounts` are the active mix-and-match
     discounts; `blocked` holds (discount id, line id) pairs whose line may not take part
-    (the discount lost on that line to another discount). Independent of the line order."""
+    (the discount lost on that line to another discount). Independent of the line order.
+    `idle[priority]` counts discounts of that priority the caller left out because no line
+    of the basket is in their scope (see `discount_index`); they only count as search work."""
     blocked = blocked or set()
     ordered = sorted(_candidates(lines, blocked, discounts), key=lambda ln: ln.line_id)
     counts = [int(ln.quantity) for ln in ordered]
@@ -380,7 +390,8 @@ def allocate(
         chosen: list[tuple[str, tuple[int, ...]]] | None = None
         if sum(local) <= EXACT_UNIT_LIMIT:
             try:
-                chosen = list(_exact(customer, p, local)[1])
+                extra = idle.get(prio, 0) if idle else 0
+                chosen = list(_exact(customer, p, local, extra)[1])
                 alloc.searches[prio] = "exact"
             except _BudgetExceeded:
                 chosen = None

@@ -11,14 +11,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from runtime.catalog import Product
+from runtime.config import StoreConfig
 from runtime.ports import LinePricing, PricingContext
 from runtime.pricing import BasePriceService
 from runtime.pricing_engine.concurrency import DiscountLine, LineDiscounts, LostDiscount
+from runtime.pricing_engine.discount_index import DiscountIndex
 from runtime.pricing_engine.discount_model import ConcurrencyModel, Discount
 from runtime.pricing_engine.discounts import evaluate_discounts
 from runtime.pricing_engine.model import PriceBook, PriceGroup, PriceRequest, PriceResolution
 from runtime.pricing_engine.prices import resolve_price
 from runtime.transaction import LineDiscount, SaleLine
+
+_PriceKey = tuple[object, ...]
+_PRICE_CACHE_LIMIT = 100_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +56,13 @@ class EnginePricingService:
         self.discounts = tuple(sorted(discounts, key=lambda d: d.discount_id))
         self.model = model
         self._base = BasePriceService()
+        # built once: each line only evaluates the discounts that can reach it
+        self.index = DiscountIndex.build(self.discounts)
+        self.index.source = self.discounts
+        # price resolutions by line inputs; a hit also needs the very same product and
+        # store objects (frozen), so changed master data is never served from the cache
+        self._prices: dict[_PriceKey, tuple[Product, StoreConfig, PriceResolution]] = {}
+        self._paths: dict[str | None, tuple[str, ...]] = {}
 
     def price_lines(
         self, context: PricingContext, lines: Sequence[SaleLine]
@@ -60,7 +73,7 @@ class EnginePricingService:
             if line.keyed_price is not None:
                 result[line.line_id] = LinePricing(line.keyed_price, "keyed-in price")
                 continue
-            res = resolve_price(self.book, self.request_for(context, line, groups), explain=False)
+            res = self._resolve(context, line, groups)
             result[line.line_id] = LinePricing(res.unit_price, res.source)
         if not self.discounts:
             return result
@@ -80,7 +93,6 @@ class EnginePricingService:
         """The discounts of every active line, with the losers, given the lines' prices."""
         groups = self.active_groups(context) if groups is None else groups
         group_ids = {g.group_id for g in groups}
-        book = self.book
         inputs = [
             DiscountLine(
                 line_id=line.line_id,
@@ -88,7 +100,7 @@ class EnginePricingService:
                 quantity=line.quantity,
                 unit_price=priced[line.line_id].unit_price,
                 variant_id=line.variant_id,
-                category_ids=book.category_path(line.product.category_id),
+                category_ids=self._category_path(line.product.category_id),
                 # keyed-in prices are not discounted (D365 makes it a setting; off here)
                 discountable=line.keyed_price is None,
             )
@@ -102,7 +114,14 @@ class EnginePricingService:
             price_groups=group_ids,
             currency=context.store.currency,
             model=self.model,
+            index=self._current_index(),
         )
+
+    def _current_index(self) -> DiscountIndex:
+        if self.index.source is not self.discounts:  # the discounts were replaced
+            self.index = DiscountIndex.build(self.discounts)
+            self.index.source = self.discounts
+        return self.index
 
     def explain_line(
         self, context: PricingContext, lines: Sequence[SaleLine], line_id: str
@@ -118,6 +137,31 @@ class EnginePricingService:
         if found is None:
             return LineExplanation(line_id, price)
         return LineExplanation(line_id, price, found.applied, found.lost)
+
+    def _resolve(
+        self, context: PricingContext, line: SaleLine, groups: tuple[PriceGroup, ...]
+    ) -> PriceResolution:
+        """`resolve_price` without explanation, cached per line inputs, day and customer
+        (the active groups follow from the store, the customer and the immutable book)."""
+        product, store = line.product, context.store
+        key = (
+            product.item_id, line.variant_id, line.quantity, line.unit, context.day,
+            store.store_id, context.customer_id, line.keyed_price,
+        )  # fmt: skip
+        hit = self._prices.get(key)
+        if hit is not None and hit[0] is product and hit[1] is store:
+            return hit[2]
+        res = resolve_price(self.book, self.request_for(context, line, groups), explain=False)
+        if len(self._prices) >= _PRICE_CACHE_LIMIT:
+            self._prices.clear()
+        self._prices[key] = (product, store, res)
+        return res
+
+    def _category_path(self, category_id: str | None) -> tuple[str, ...]:
+        path = self._paths.get(category_id)
+        if path is None:
+            path = self._paths[category_id] = self.book.category_path(category_id)
+        return path
 
     def explain(self, context: PricingContext, line: SaleLine) -> PriceResolution:
         """The full resolution of one line, with what else was considered and why it lost."""

@@ -15,7 +15,7 @@ or (B) the single best.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -72,10 +72,13 @@ def _threshold(
     model: ConcurrencyModel,
     unit: Decimal,
     notes: dict[str, list[LostDiscount]] | None,
+    reach: Mapping[str, Sequence[LineState]] | None = None,
 ) -> _ThresholdResult | None:
-    """The threshold's parts on the lines it reaches, given the lines' current `amounts`."""
+    """The threshold's parts on the lines it reaches, given the lines' current `amounts`.
+    `reach` (from `discount_index`): per discount id, the states (in `states` order) whose
+    scope may be other than "out"; None means every state."""
     receivers: list[LineState] = []
-    for s in states:
+    for s in states if reach is None else reach.get(d.discount_id, ()):
         if not s.line.discountable:
             continue
         scope = d.scope(s.line.item_id, s.line.variant_id, s.line.category_ids)
@@ -119,6 +122,7 @@ def _stack_thresholds(
     states: Sequence[LineState],
     model: ConcurrencyModel,
     unit: Decimal,
+    reach: Mapping[str, Sequence[LineState]] | None = None,
 ) -> list[_ThresholdResult]:
     """Compounded thresholds one after another (amounts first, then percentages)."""
     amounts = {s.line.line_id: s.amount for s in states}
@@ -129,7 +133,7 @@ def _stack_thresholds(
         return (0 if DiscountMethod.AMOUNT_OFF in methods else 1, d.discount_id)
 
     for d in sorted(group, key=order):
-        res = _threshold(d, states, amounts, model, unit, None)
+        res = _threshold(d, states, amounts, model, unit, None, reach)
         if res is not None and res.total > ZERO:
             out.append(res)
             for line_id, part in res.parts:
@@ -142,7 +146,10 @@ def apply_thresholds(
     states: Sequence[LineState],
     model: ConcurrencyModel,
     unit: Decimal,
+    reach: Mapping[str, Sequence[LineState]] | None = None,
 ) -> None:
+    """Apply `discounts` (thresholds) to `states`. With `reach`, a threshold looks only at
+    its listed states; a threshold absent from `discounts` is one that reaches no line."""
     by_id = {s.line.line_id: s for s in states}
     by_prio: dict[int, list[Discount]] = {}
     for d in discounts:
@@ -154,7 +161,7 @@ def apply_thresholds(
         results = [
             r
             for d in group
-            if (r := _threshold(d, states, amounts, model, unit, notes)) is not None
+            if (r := _threshold(d, states, amounts, model, unit, notes, reach)) is not None
         ]
         winners: list[_ThresholdResult] = []
         exclusive = sorted(
@@ -178,7 +185,7 @@ def apply_thresholds(
             stack: list[_ThresholdResult] = []
             if model is ConcurrencyModel.WITHIN_PRIORITY:
                 comp = [r.discount for r in shared if r.discount.concurrency is _COMP]
-                stack = _stack_thresholds(comp, states, model, unit)
+                stack = _stack_thresholds(comp, states, model, unit, reach)
             stack_total = sum((r.total for r in stack), ZERO)
             if singles and singles[0].total >= stack_total:
                 winners.append(singles[0])
