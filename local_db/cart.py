@@ -71,6 +71,14 @@ def write_cart(
     header = _dumps(header_to_dict(tx))
     positions = {line.line_id: i for i, line in enumerate(tx.lines)}
     now = format_utc(clock.now())
+    finished = conn.execute(
+        "SELECT 1 FROM transactions WHERE transaction_id = ?", (tx.transaction_id,)
+    ).fetchall()
+    if finished:  # e.g. another process concluded it: never bring a finished sale back
+        raise StorageError(
+            f"transaction {tx.transaction_id} was already finished on this register; "
+            "it cannot be changed (was the register open twice?)"
+        )
     stored_tx = conn.execute(
         "SELECT transaction_id FROM cart_header WHERE register_id = ?", (reg,)
     ).fetchall()

@@ -91,7 +91,13 @@ def _check_header(path: Path) -> bool:
         raise _refuse(path, "is not a SQLite database (corrupt header: bad page size)")
     pages = int.from_bytes(header[28:32], "big")
     size_valid = header[24:28] == header[92:96]
-    if size % page_size or (size_valid and pages and size < pages * page_size):
+    # A crash in the middle of a checkpoint can leave page 1 (with the new page count) copied
+    # while the file is still short; the WAL still holds every frame and SQLite recovers it.
+    # So the size check only applies when there is no WAL to finish the job.
+    wal = Path(f"{path}-wal")
+    wal_pending = wal.exists() and wal.stat().st_size > 0
+    short = size_valid and pages and size < pages * page_size
+    if size % page_size or (short and not wal_pending):
         raise _refuse(path, "is a truncated SQLite database (corrupt: the file is cut short)")
     return False
 

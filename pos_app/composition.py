@@ -20,6 +20,7 @@ from local_db import (
     load_store_config,
     open_database,
 )
+from local_db.register_lock import RegisterLock
 from runtime.core import Ports
 from runtime.extensions import RuntimeExtension, load_extensions
 from runtime.facade import CommerceRuntime
@@ -34,9 +35,11 @@ class Register:
 
     database: Database
     runtime: CommerceRuntime
+    lock: RegisterLock
 
     def close(self) -> None:
         self.database.close()
+        self.lock.release()
 
 
 def open_register(
@@ -50,8 +53,14 @@ def open_register(
     ids: IdGenerator | None = None,
     extensions: Sequence[RuntimeExtension] | None = None,
 ) -> Register:
-    """Open the database (refusing a corrupt or foreign file) and resume the register's cart."""
-    database = open_database(db_path)
+    """Open the database (refusing a corrupt or foreign file), claim the register for this
+    process, and resume its cart."""
+    lock = RegisterLock(db_path, register_id).acquire()
+    try:
+        database = open_database(db_path)
+    except Exception:
+        lock.release()
+        raise
     try:
         register = load_register_config(database, register_id)
         store = load_store_config(database, register.store_id)
@@ -74,5 +83,6 @@ def open_register(
         )
     except Exception:
         database.close()
+        lock.release()
         raise
-    return Register(database, runtime)
+    return Register(database, runtime, lock)

@@ -86,7 +86,7 @@ def test_the_cart_survives_a_restart_and_the_sale_completes(
     rt.set_quantity(SetQuantity(second.value.line_id, Decimal(3)))
     rt.void_line(VoidLine("L1"))
     before = rt.transaction
-    reg.database.close()  # the process "dies": nothing else is flushed
+    reg.close()  # the process "dies": nothing else is flushed
 
     again = _open(db)
     resumed = again.runtime.transaction
@@ -164,3 +164,40 @@ def test_a_full_disk_refuses_conclude_and_loses_nothing(db: Path, items: dict[st
     assert reopened.runtime.conclude(Conclude()).ok  # space is back: it concludes
     reopened.close()
     assert _rows(db, "SELECT count(*) FROM transactions")[0][0] == 2
+
+
+def test_a_register_cannot_be_opened_twice(db: Path, items: dict[str, str]) -> None:
+    from local_db import DatabaseOpenError
+
+    first = _open(db)
+    with pytest.raises(DatabaseOpenError, match="register R1 is already open"):
+        _open(db)
+    other = open_register(db, "R2", operator_id="1001", extensions=[])  # another register: fine
+    other.close()
+    first.close()
+    again = _open(db)  # released on close (and by the OS when a process dies)
+    again.close()
+
+
+def test_a_finished_transaction_is_never_written_back_to_the_cart(
+    db: Path, items: dict[str, str]
+) -> None:
+    from local_db import SqlCartStore
+    from runtime.ports import StorageError
+
+    reg = _open(db)
+    rt = reg.runtime
+    rt.add_line(AddLine(barcode=items["espresso"]))
+    rt.add_tender(AddTender("cash"))
+    sale = rt.conclude(Conclude()).value
+    assert sale is not None
+    stale = sale.transaction  # e.g. a second process still holding the old cart
+    with pytest.raises(StorageError, match="already finished"):
+        SqlCartStore(reg.database).save(stale, frozenset(), frozenset())
+    assert _rows_in(reg, "cart_header") == 0
+    reg.close()
+
+
+def _rows_in(reg: Register, table: str) -> int:
+    (count,) = reg.database.connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(count)
