@@ -22,6 +22,7 @@ from runtime.extensions import (
     run_after,
     run_before,
 )
+from runtime.money import ZERO
 from runtime.operations import ChangeRecord, OpResult, Refusal, RefusalCode
 from runtime.ports import (
     CartStore,
@@ -185,6 +186,15 @@ class CommerceCore:
     ) -> ChangeRecord:
         """Reprice, persist, and adopt `new`. Raises StorageError with the old state kept."""
         if reprice_lines:
+            if any(t.rounding for t in new.tenders):
+                # cash rounding belongs to the cash payment that completed the sale; once the
+                # lines change, the payment is no longer complete and the next tender settles
+                new = replace(
+                    new,
+                    tenders=tuple(
+                        replace(t, rounding=ZERO) if t.rounding else t for t in new.tenders
+                    ),
+                )
             old_lines = {line.line_id: line for line in new.lines}
             # a cart resumed from storage is repriced whole once: master data may have changed
             dirty = None if self._reprice_all else changes.lines_added | changes.lines_changed

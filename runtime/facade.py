@@ -95,7 +95,9 @@ class CommerceRuntime(TenderOperations):
             unit=sellable.unit,
             variant_id=hit.variant_id,
             barcode=request.barcode,
-            keyed_price=sellable.keyed_price,
+            keyed_price=None
+            if sellable.keyed_price is None
+            else self.store.currency.round(sellable.keyed_price),
             serial_number=request.serial_number.strip() if request.serial_number else None,
             weighed=sellable.weighed,
         )
@@ -151,6 +153,9 @@ class CommerceRuntime(TenderOperations):
             if refusal:
                 return refusal
             assert weight is not None
+            weight = line_rules.normalised(
+                weight, line_rules.unit_decimals(store, product.sales_unit, default=3)
+            )
             return line_rules.Sellable(weight, product.sales_unit, keyed, weighed=True)
         unit = request.unit or hit.unit or product.sales_unit
         refusal = line_rules.check_unit(product, unit, store)
@@ -173,7 +178,9 @@ class CommerceRuntime(TenderOperations):
                 return refused(
                     RefusalCode.INVALID_QUANTITY, "Serialised items are sold one per line."
                 )
-        return line_rules.Sellable(quantity, unit, keyed, weighed=False)
+        return line_rules.Sellable(
+            line_rules.normalised(quantity, decimals), unit, keyed, weighed=False
+        )
 
     def _line_op(
         self,
@@ -217,7 +224,7 @@ class CommerceRuntime(TenderOperations):
                 return refused(
                     RefusalCode.INVALID_QUANTITY, "Serialised items are sold one per line."
                 )
-            return replace(line, quantity=request.quantity)
+            return replace(line, quantity=line_rules.normalised(request.quantity, decimals))
 
         return self._run("set_quantity", request, lambda: self._line_op(request.line_id, change))
 
@@ -230,7 +237,9 @@ class CommerceRuntime(TenderOperations):
                 return refusal
             decimals = line_rules.unit_decimals(self.store, request.unit)
             refusal = line_rules.check_quantity(line.quantity, decimals, self.store)
-            return refusal or replace(line, unit=request.unit)
+            return refusal or replace(
+                line, unit=request.unit, quantity=line_rules.normalised(line.quantity, decimals)
+            )
 
         return self._run("set_unit", request, lambda: self._line_op(request.line_id, change))
 

@@ -84,9 +84,15 @@ def check_quantity(
     return None
 
 
-def unit_decimals(store: StoreConfig, unit: str) -> int:
+def unit_decimals(store: StoreConfig, unit: str, default: int = 0) -> int:
     uom = store.units.get(unit)
-    return uom.decimals if uom is not None else 0
+    return uom.decimals if uom is not None else default
+
+
+def normalised(quantity: Decimal, decimals: int) -> Decimal:
+    """One written form per value (2 and 2.000 ea are both "2"), so equal lines serialise and
+    hash the same. Only called on quantities already checked to fit `decimals`."""
+    return quantity.quantize(Decimal(1).scaleb(-decimals))
 
 
 def check_unit(product: Product, unit: str, store: StoreConfig) -> Refusal | None:
@@ -112,7 +118,7 @@ def check_weight(weight: Decimal | None, product: Product, store: StoreConfig) -
             RefusalCode.INVALID_QUANTITY,
             f"Weight {weight} is more than the allowed {store.max_weight}.",
         )
-    decimals = unit_decimals(store, product.sales_unit) if product.sales_unit in store.units else 3
+    decimals = unit_decimals(store, product.sales_unit, default=3)
     if weight != weight.quantize(Decimal(1).scaleb(-decimals)):
         return _refuse(
             RefusalCode.INVALID_QUANTITY,

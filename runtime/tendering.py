@@ -58,9 +58,14 @@ def _limits(tender: TenderType, amount: Decimal, currency: Currency) -> Refusal 
     return None
 
 
+MAX_TENDER_DIGITS = 9  # 999,999,999.99: far above any tender limit, far below Decimal overflow
+
+
 def _valid_amount(amount: Decimal, currency: Currency) -> Refusal | None:
     if not finite(amount) or amount <= ZERO:
         return Refusal(RefusalCode.INVALID_AMOUNT, "A tender amount must be more than zero.")
+    if amount.adjusted() >= MAX_TENDER_DIGITS:
+        return Refusal(RefusalCode.INVALID_AMOUNT, f"{amount} is not a plausible amount.")
     if amount != currency.round(amount):
         return Refusal(
             RefusalCode.INVALID_AMOUNT,
@@ -101,7 +106,7 @@ def plan_tender(
             "it gives no change.",
         )
     rounding = settle - balance if amount >= settle else ZERO
-    return TenderPlan(amount=amount, rounding=rounding)
+    return TenderPlan(amount=currency.round(amount), rounding=rounding)
 
 
 def _plan_foreign(

@@ -263,8 +263,10 @@ def test_change_after_voiding_a_line_is_rounded_to_cash() -> None:
     ok(rt.void_line(VoidLine("L2")))  # the customer changes their mind: total 10.02 again
     sale = ok(rt.conclude(Conclude()))
     change = sale.transaction.tenders[-1]
-    # owed back 11.20 - (10.02 - 0.01) = 1.19 -> 1.20 in coins; rounding in all -0.02
-    assert (change.amount, change.rounding) == (D("-1.20"), D("-0.01"))
+    # the void reopened the payment, so the cash line's -0.01 no longer applies: owed back
+    # 11.20 - 10.02 = 1.18 -> 1.20 in coins, the change line carries all the rounding (-0.02)
+    assert sale.transaction.tenders[0].rounding == D("0")
+    assert (change.amount, change.rounding) == (D("-1.20"), D("-0.02"))
     assert sale.transaction.totals.payable == D("10.00")
     assert sale.transaction.totals.remaining == 0
 
