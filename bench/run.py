@@ -62,6 +62,19 @@ def _probe(*args: str) -> dict[str, object]:
     return result
 
 
+def _pricing_probe() -> dict[str, object]:
+    """The pricing engine's figures (bench/pricing_probe.py), in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.pricing_probe", "50"],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 def _drop_page_cache() -> bool:
     """Make the open truly cold where we may (root on Linux); otherwise the OS cache is warm."""
     try:
@@ -102,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     figures["bytes_per_sales"] = _probe("bytes", str(_store(2_000)), str(args.sales))
     print(f"long crash run ({args.crash_kills} kills) ...", flush=True)
     figures["crash"] = _probe("crash", str(args.crash_kills))
+    print("pricing engine (10,000 discounts, 200-line basket) ...", flush=True)
+    figures["pricing"] = _pricing_probe()
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(figures, indent=2) + "\n")
@@ -157,6 +172,25 @@ def print_table(f: dict[str, object]) -> None:
             "0 problems",
         ),
     ]
+    pricing = f.get("pricing")
+    if isinstance(pricing, dict):
+        rows += [
+            (
+                f"pricing: load + index {int(pricing['discounts']):,} discounts "
+                f"({pricing['mix_and_match']} mix-and-match)",
+                _ms(pricing["startup_ms"]),
+                "<= 1000 ms",
+            ),
+            ("pricing: first reprice after start-up", _ms(pricing["first_reprice_ms"]), ""),
+            (f"pricing: full reprice, {pricing['basket_lines']}-line basket p50",
+             _ms(pricing["full_p50_ms"]), ""),  # fmt: skip
+            (f"pricing: full reprice, {pricing['basket_lines']}-line basket p99",
+             _ms(pricing["full_p99_ms"]), "<= 20 ms"),  # fmt: skip
+            ("pricing: incremental reprice after one more scan p50",
+             _ms(pricing["incremental_p50_ms"]), ""),  # fmt: skip
+            ("pricing: incremental reprice after one more scan p99",
+             _ms(pricing["incremental_p99_ms"]), "<= 5 ms"),  # fmt: skip
+        ]
     width = max(len(r[0]) for r in rows)
     print()
     print(f"{'measure':<{width}}  {'value':>24}  goal")

@@ -167,6 +167,22 @@ def mix_offer(d: Discount, share: Decimal) -> _Offer:
     return _Offer(d, method.get(deal, DiscountMethod.PERCENT), d.value, share)
 
 
+_OFFERS: dict[tuple[str, DiscountMethod, Decimal], _Offer] = {}
+
+
+def _offer(d: Discount, method: DiscountMethod, value: Decimal) -> _Offer:
+    """`_Offer(d, method, value)`; offers are immutable, so one instance is shared (a hit
+    must hold the very same discount object)."""
+    key = (d.discount_id, method, value)
+    hit = _OFFERS.get(key)
+    if hit is not None and hit.discount is d:
+        return hit
+    if len(_OFFERS) >= 100_000:
+        _OFFERS.clear()
+    offer = _OFFERS[key] = _Offer(d, method, value)
+    return offer
+
+
 def offers_for(
     state: LineState, discounts: Sequence[Discount]
 ) -> dict[int, list[_Offer]]:
@@ -175,14 +191,14 @@ def offers_for(
     by_prio: dict[int, list[_Offer]] = {}
     for d in discounts:
         if d.kind is DiscountKind.SIMPLE:
-            by_prio.setdefault(d.priority, []).append(_Offer(d, d.method, d.value))
+            by_prio.setdefault(d.priority, []).append(_offer(d, d.method, d.value))
             continue
         tier = d.tier_for(abs(line.quantity))
         if tier is None:
             need = d.tiers[0].minimum if d.tiers else "?"
             state.lose(d, f"quantity tier not reached (qty {line.quantity} < {need})")
         else:
-            by_prio.setdefault(d.priority, []).append(_Offer(d, tier.method, tier.value))
+            by_prio.setdefault(d.priority, []).append(_offer(d, tier.method, tier.value))
     return by_prio
 
 

@@ -12,7 +12,7 @@ evaluated in line-id order and discounts by (priority desc, discount id).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Hashable, Sequence
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 
 from runtime.money import ZERO, Currency, distribute
@@ -28,7 +28,7 @@ from runtime.pricing_engine.concurrency import (
     mix_offer,
     offers_for,
 )
-from runtime.pricing_engine.discount_index import DiscountIndex
+from runtime.pricing_engine.discount_index import DiscountIndex, fast_scope
 from runtime.pricing_engine.discount_model import (
     Concurrency,
     ConcurrencyModel,
@@ -75,22 +75,38 @@ def _pass_line(
     """One line's non-threshold discounts (`plain` / `inactive` may hold discounts that do
     not reach the line: each one's scope is checked here)."""
     ln = state.line
+    scoped = [(d, _scope(d, ln)) for d in plain]
+    reached = [(d, why) for d, why in inactive if _scope(d, ln) == "in"]
+    _pass_scoped(state, scoped, reached, model, unit, alloc, blocked)
+
+
+def _scope(d: Discount, ln: DiscountLine) -> str:
+    if d.kind is DiscountKind.MIX_MATCH:
+        return mixmatch.scope(d, ln)
+    return d.scope(ln.item_id, ln.variant_id, ln.category_ids)
+
+
+def _pass_scoped(
+    state: LineState,
+    scoped: Sequence[tuple[Discount, str]],
+    reached: Sequence[tuple[Discount, str]],
+    model: ConcurrencyModel,
+    unit: Decimal,
+    alloc: mixmatch.MixAllocation | None,
+    blocked: dict[tuple[str, str], str],
+) -> None:
+    """`_pass_line` with the scopes known: `scoped` holds active non-threshold discounts
+    with their scope (in evaluation order; "out" ones may be left out), `reached` the
+    inactive discounts whose scope is "in", with the reason they are inactive."""
+    ln = state.line
     reach: list[Discount] = []
-    for d in plain:
-        if d.kind is DiscountKind.MIX_MATCH:
-            scope = mixmatch.scope(d, ln)
-        else:
-            scope = d.scope(ln.item_id, ln.variant_id, ln.category_ids)
+    for d, scope in scoped:
         if scope == "excluded":
             state.lose(d, "excluded (exclusions beat inclusions)")
         elif scope == "in":
             reach.append(d)
-    for d, why in inactive:
-        if d.kind is DiscountKind.MIX_MATCH:
-            if mixmatch.scope(d, ln) == "in":
-                state.lose(d, why)
-        elif d.scope(ln.item_id, ln.variant_id, ln.category_ids) == "in":
-            state.lose(d, why)
+    for d, why in reached:
+        state.lose(d, why)
     if not ln.discountable or ln.quantity <= ZERO:
         for d in reach:
             state.lose(d, "line not discountable")
@@ -253,9 +269,49 @@ _Snapshot = tuple[
 ]  # fmt: skip
 
 
+def _snapshot(s: LineState) -> _Snapshot:
+    return (s.amount, tuple(s.applied), frozenset(s.priorities), s.exclusive, tuple(s.lost))
+
+
 def _restore(line: DiscountLine, snap: _Snapshot) -> LineState:
     amount, applied, priorities, exclusive, lost = snap
     return LineState(line, amount, list(applied), set(priorities), exclusive, None, list(lost))
+
+
+class _Plan:
+    """A line's candidates split for one activation: active non-threshold discounts,
+    inactive ones with the reason, active thresholds (positions), and the mix-and-match
+    discounts whose scope is "in" (with their positions)."""
+
+    __slots__ = ("mix_positions", "mixes", "reached", "scoped", "thresholds")
+
+    def __init__(self, index: DiscountIndex, line: DiscountLine, reasons: Sequence[str | None]):
+        everything = index.discounts
+        self.scoped: list[tuple[Discount, str]] = []  # active non-threshold, not "out"
+        self.reached: list[tuple[Discount, str]] = []  # inactive, scope "in"
+        self.thresholds: list[tuple[int, str]] = []  # active thresholds not "out"
+        self.mixes: list[Discount] = []
+        self.mix_positions: list[int] = []
+        item, variant, categories = line.item_id, line.variant_id, line.category_ids
+        for pos in index.candidates(item, variant, categories):
+            d = everything[pos]
+            why = reasons[pos]
+            if d.kind is DiscountKind.MIX_MATCH:
+                scope = mixmatch.scope(d, line)
+            else:
+                scope = fast_scope(d, item, variant, categories)
+            if why is None and d.kind is DiscountKind.THRESHOLD:
+                if scope != "out":
+                    self.thresholds.append((pos, scope))
+                continue
+            if why is not None:
+                if scope == "in":
+                    self.reached.append((d, why))
+            elif scope != "out":
+                self.scoped.append((d, scope))
+                if scope == "in" and d.kind is DiscountKind.MIX_MATCH:
+                    self.mixes.append(d)
+                    self.mix_positions.append(pos)
 
 
 def _evaluate_indexed(
@@ -266,74 +322,78 @@ def _evaluate_indexed(
     unit: Decimal,
     model: ConcurrencyModel,
 ) -> list[LineState]:
-    """`evaluate_discounts` over each line's candidates only. A line no mix-and-match
-    discount reaches has a line pass that depends on the line alone (plus the activation,
-    the model and the unit): its result is cached in the index and reused; the mix-and-match
-    sets and the thresholds, which depend on the whole basket, are always recomputed."""
+    """`evaluate_discounts` over each line's candidates only.
+
+    Caches (in the index; every key holds everything the cached value is a function of):
+    - a line no mix-and-match discount reaches has a line pass that depends only on the
+      line, the activation, the model and the unit;
+    - a line some mix-and-match discount reaches depends in addition only on what the sets
+      give it: per such discount its share, or the reason it has none;
+    - the sets themselves depend only on the lines in some mix-and-match scope, the blocked
+      pairs and the discounts taking part.
+    Thresholds, which depend on the whole basket, are always recomputed."""
     act = index.activation(day, price_groups)
-    reasons = act.reasons
     everything = index.discounts
     ordered = sorted(lines, key=lambda ln: ln.line_id)
     states: list[LineState | None] = []
-    todo: list[tuple[int, list[Discount], list[tuple[Discount, str]]]] = []
+    todo: list[tuple[int, _Plan]] = []
     relevant: set[int] = set(act.fragile_mixes)
-    threshold_lines: dict[int, list[int]] = {}  # threshold position -> state indexes
-    fresh: list[tuple[int, Hashable]] = []  # (state index, cache key) to remember
+    in_scope: set[tuple[str, str]] = set()  # (mix id, line id) whose scope is "in"
+    threshold_lines: dict[int, list[tuple[int, str]]] = {}  # position -> (state, scope)
     cache = index.line_pass
     for i, ln in enumerate(ordered):
-        plain: list[Discount] = []
-        inactive: list[tuple[Discount, str]] = []
-        mixed = False
-        for pos in index.candidates(ln.item_id, ln.variant_id, ln.category_ids):
-            d = everything[pos]
-            why = reasons[pos]
-            if why is not None:
-                inactive.append((d, why))
-            elif d.kind is DiscountKind.THRESHOLD:
-                threshold_lines.setdefault(pos, []).append(i)
-            else:
-                plain.append(d)
-                if d.kind is DiscountKind.MIX_MATCH and mixmatch.scope(d, ln) == "in":
-                    relevant.add(pos)
-                    mixed = True
-        if mixed:
-            states.append(None)
-            todo.append((i, plain, inactive))
-            continue
         key = (ln, act.key, model, unit)
-        snap = cache.get(key)
-        if snap is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            snap, tpos = hit
+            for pos, scope in tpos:
+                threshold_lines.setdefault(pos, []).append((i, scope))
             states.append(_restore(ln, snap))
             continue
+        plan = index.plan(ln, act, _Plan)
+        for pos, scope in plan.thresholds:
+            threshold_lines.setdefault(pos, []).append((i, scope))
+        if plan.mixes:
+            relevant.update(plan.mix_positions)
+            in_scope.update((d.discount_id, ln.line_id) for d in plan.mixes)
+            states.append(None)
+            todo.append((i, plan))
+            continue
         state = LineState(ln, ln.unit_price * ln.quantity)
-        _pass_line(state, plain, inactive, model, unit, None, {})
+        _pass_scoped(state, plan.scoped, plan.reached, model, unit, None, {})
         states.append(state)
-        fresh.append((i, key))
-    for i, ck in fresh:
-        s = states[i]
-        assert s is not None
-        index.remember_line(
-            ck,
-            (s.amount, tuple(s.applied), frozenset(s.priorities), s.exclusive, tuple(s.lost)),
-        )
-    if not relevant:
-        for i, plain, inactive in todo:  # (empty: a line in a mix's scope makes it relevant)
-            state = LineState(ordered[i], ordered[i].unit_price * ordered[i].quantity)
-            _pass_line(state, plain, inactive, model, unit, None, {})
-            states[i] = state
-    else:
+        index.remember_line(key, (_snapshot(state), tuple(plan.thresholds)))
+    if todo:  # (a line in a mix's scope makes that mix relevant)
         mixes = [everything[pos] for pos in sorted(relevant)]
         idle = dict(act.mix_per_priority)
         for d in mixes:
             idle[d.priority] -= 1
+        # only lines in some mix's scope can join a set; the others would be filtered out
+        joining = tuple(ordered[i] for i, _ in todo)
         blocked: dict[tuple[str, str], str] = {}
         while True:
-            alloc = mixmatch.allocate(mixes, ordered, unit, set(blocked), idle)
-            for i, plain, inactive in todo:
-                state = LineState(ordered[i], ordered[i].unit_price * ordered[i].quantity)
-                _pass_line(state, plain, inactive, model, unit, alloc, blocked)
+            alloc_key = (
+                joining, frozenset(blocked), tuple(d.discount_id for d in mixes),
+                tuple(sorted(idle.items())), frozenset(in_scope), unit,
+            )  # fmt: skip
+            alloc = index.allocations.get(alloc_key)
+            if alloc is None:
+                alloc = mixmatch.allocate(mixes, joining, unit, set(blocked), idle, in_scope)
+                index.remember_allocation(alloc_key, alloc)
+            for i, plan in todo:
+                ln = ordered[i]
+                sig = tuple(_mix_input(d, ln.line_id, alloc, blocked) for d in plan.mixes)
+                key5 = (ln, act.key, model, unit, sig)
+                hit = cache.get(key5)
+                if hit is not None:
+                    states[i] = _restore(ln, hit)
+                    continue
+                state = LineState(ln, ln.unit_price * ln.quantity)
+                _pass_scoped(state, plan.scoped, plan.reached, model, unit, alloc, blocked)
                 states[i] = state
-            lost = _lost_shares([s for s in states if s is not None], alloc)
+                index.remember_line(key5, _snapshot(state))
+            # shares exist only on joining lines, so only their states can lose one
+            lost = _lost_shares([s for i, _ in todo if (s := states[i]) is not None], alloc)
             if not lost:
                 break
             blocked.update(lost)
@@ -342,9 +402,22 @@ def _evaluate_indexed(
     if threshold_lines:
         receiving = [s for s in done if s.line.quantity > ZERO]
         reach = {
-            everything[pos].discount_id: [done[i] for i in idxs if done[i].line.quantity > ZERO]
-            for pos, idxs in sorted(threshold_lines.items())
+            everything[pos].discount_id: [
+                (done[i], scope) for i, scope in found if done[i].line.quantity > ZERO
+            ]
+            for pos, found in threshold_lines.items()
         }
         thresholds = [everything[pos] for pos in sorted(threshold_lines)]
         apply_thresholds(thresholds, receiving, model, unit, reach)
     return done
+
+
+def _mix_input(
+    d: Discount, line_id: str, alloc: mixmatch.MixAllocation, blocked: dict[tuple[str, str], str]
+) -> tuple[str, Decimal | None, str | None]:
+    """Everything `_mix_offers` reads about `d` on a line: its share, or why it has none."""
+    key = (d.discount_id, line_id)
+    share = alloc.shares.get(key)
+    if share is not None:
+        return (d.discount_id, share, None)
+    return (d.discount_id, None, blocked.get(key) or alloc.reason(d, line_id))

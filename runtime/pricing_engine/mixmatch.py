@@ -31,7 +31,7 @@ How the resulting per-line amounts then compete with other discounts: see `disco
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -51,6 +51,10 @@ def scope(d: Discount, line: DiscountLine) -> str:
     if any(g.admits(line.item_id, line.variant_id, line.category_ids) for g in d.line_groups):
         return "in"
     return "out"
+
+
+def _in_scope(d: Discount, line: DiscountLine) -> bool:
+    return scope(d, line) == "in"
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,8 +290,12 @@ def _greedy(
 
 
 def _candidates(
-    lines: Sequence[DiscountLine], blocked: set[tuple[str, str]], discounts: Sequence[Discount]
+    lines: Sequence[DiscountLine],
+    blocked: set[tuple[str, str]],
+    discounts: Sequence[Discount],
+    inside: Callable[[Discount, DiscountLine], bool] | None = None,
 ) -> list[DiscountLine]:
+    inside = inside or _in_scope
     out = []
     for line in lines:
         if not line.discountable or line.quantity <= ZERO:
@@ -295,7 +303,7 @@ def _candidates(
         if line.quantity != line.quantity.to_integral_value():
             continue  # weighed / fractional quantities do not form sets
         if any(
-            (d.discount_id, line.line_id) not in blocked and scope(d, line) == "in"
+            (d.discount_id, line.line_id) not in blocked and inside(d, line)
             for d in discounts
         ):
             out.append(line)
@@ -307,11 +315,13 @@ def _problem(
     lines: Sequence[DiscountLine],
     blocked: set[tuple[str, str]],
     unit: Decimal,
+    inside: Callable[[Discount, DiscountLine], bool] | None = None,
 ) -> _Problem:
+    inside = inside or _in_scope
     groups: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
     for d in discounts:
         reach = [
-            (d.discount_id, ln.line_id) not in blocked and scope(d, ln) == "in" for ln in lines
+            (d.discount_id, ln.line_id) not in blocked and inside(d, ln) for ln in lines
         ]
         groups[d.discount_id] = tuple(
             (
@@ -363,20 +373,33 @@ def allocate(
     unit: Decimal,
     blocked: set[tuple[str, str]] | None = None,
     idle: Mapping[int, int] | None = None,
+    in_scope: Collection[tuple[str, str]] | None = None,
 ) -> MixAllocation:
     """Form the mix-and-match sets of a basket. `discounts` are the active mix-and-match
     discounts; `blocked` holds (discount id, line id) pairs whose line may not take part
     (the discount lost on that line to another discount). Independent of the line order.
     `idle[priority]` counts discounts of that priority the caller left out because no line
-    of the basket is in their scope (see `discount_index`); they only count as search work."""
+    of the basket is in their scope (see `discount_index`); they only count as search work.
+    `in_scope`, if given, holds exactly the (discount id, line id) pairs whose `scope` is
+    "in" (the caller computed them already)."""
     blocked = blocked or set()
-    ordered = sorted(_candidates(lines, blocked, discounts), key=lambda ln: ln.line_id)
+    inside: Callable[[Discount, DiscountLine], bool]
+    if in_scope is None:
+        inside = _in_scope
+    else:
+        pairs = in_scope
+
+        def inside(d: Discount, line: DiscountLine) -> bool:
+            return (d.discount_id, line.line_id) in pairs
+
+    candidates = _candidates(lines, blocked, discounts, inside)
+    ordered = sorted(candidates, key=lambda ln: ln.line_id)
     counts = [int(ln.quantity) for ln in ordered]
     alloc = MixAllocation(priority_of={d.discount_id: d.priority for d in discounts})
     by_prio: dict[int, list[Discount]] = {}
     for d in discounts:
         by_prio.setdefault(d.priority, []).append(d)
-    p = _problem(discounts, ordered, blocked, unit)
+    p = _problem(discounts, ordered, blocked, unit, inside)
     for prio in sorted(by_prio, reverse=True):
         group = sorted(by_prio[prio], key=lambda d: d.discount_id)
         for d in (d for d in group if d.favour_retailer):

@@ -9,7 +9,7 @@ exactly as before. With `discounts`, the whole basket is then discounted at once
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from runtime.catalog import Product
 from runtime.config import StoreConfig
@@ -80,7 +80,8 @@ class EnginePricingService:
         found = self.discount_lines(context, lines, result, groups)
         for line_id, ld in found.items():
             if ld.applied:
-                result[line_id] = replace(result[line_id], discounts=ld.applied)
+                priced = result[line_id]
+                result[line_id] = LinePricing(priced.unit_price, priced.price_source, ld.applied)
         return result
 
     def discount_lines(

@@ -15,7 +15,7 @@ or (B) the single best.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -27,6 +27,8 @@ from runtime.pricing_engine.discount_model import (
     Discount,
     DiscountMethod,
 )
+
+Reach = Mapping[str, Sequence[tuple[LineState, str]]]  # discount id -> (state, its scope)
 
 _EXCL = Concurrency.EXCLUSIVE
 _BEST = Concurrency.BEST_PRICE
@@ -72,16 +74,19 @@ def _threshold(
     model: ConcurrencyModel,
     unit: Decimal,
     notes: dict[str, list[LostDiscount]] | None,
-    reach: Mapping[str, Sequence[LineState]] | None = None,
+    reach: Reach | None = None,
 ) -> _ThresholdResult | None:
     """The threshold's parts on the lines it reaches, given the lines' current `amounts`.
-    `reach` (from `discount_index`): per discount id, the states (in `states` order) whose
-    scope may be other than "out"; None means every state."""
+    `reach` (from the indexed evaluation in `discounts`): per discount id, the states (in
+    `states` order) whose scope is not "out", with that scope; None means every state."""
     receivers: list[LineState] = []
-    for s in states if reach is None else reach.get(d.discount_id, ()):
+    pairs: Iterable[tuple[LineState, str | None]] = (
+        ((s, None) for s in states) if reach is None else reach.get(d.discount_id, ())
+    )
+    for s, known in pairs:
         if not s.line.discountable:
             continue
-        scope = d.scope(s.line.item_id, s.line.variant_id, s.line.category_ids)
+        scope = known or d.scope(s.line.item_id, s.line.variant_id, s.line.category_ids)
         if scope == "out":
             continue
         why = "excluded" if scope == "excluded" else _can_receive(s, d, model)
@@ -122,7 +127,7 @@ def _stack_thresholds(
     states: Sequence[LineState],
     model: ConcurrencyModel,
     unit: Decimal,
-    reach: Mapping[str, Sequence[LineState]] | None = None,
+    reach: Reach | None = None,
 ) -> list[_ThresholdResult]:
     """Compounded thresholds one after another (amounts first, then percentages)."""
     amounts = {s.line.line_id: s.amount for s in states}
@@ -146,7 +151,7 @@ def apply_thresholds(
     states: Sequence[LineState],
     model: ConcurrencyModel,
     unit: Decimal,
-    reach: Mapping[str, Sequence[LineState]] | None = None,
+    reach: Reach | None = None,
 ) -> None:
     """Apply `discounts` (thresholds) to `states`. With `reach`, a threshold looks only at
     its listed states; a threshold absent from `discounts` is one that reaches no line."""

@@ -1,0 +1,238 @@
+"""`DiscountIndex`: the discount set indexed once, so a line only looks at its candidates.
+
+Built once at start-up (`DiscountIndex.build`). For every line the index returns the
+positions (in evaluation order: priority desc, then discount id) of the discounts that could
+possibly say anything about the line: those whose inclusions name the line's item, variant
+or one of its categories (the line's `category_ids` already hold the whole category path,
+nearest first, so a discount on an ancestor category is found through that ancestor's id),
+those that apply to all products, and those whose exclusions name the line (an exclusion is
+reported as a lost discount). A mix-and-match discount with no inclusion of its own is
+indexed by its line groups' inclusions. The index only narrows the list: evaluation still
+calls the exact `scope` check on every candidate, so the result is the unindexed result.
+
+The index also caches, per (day, active price groups), which discounts are active and why
+the others are not, and (for incremental reprices) the result of the line pass of lines no
+mix-and-match discount reaches: such a line's discounts depend on nothing but the line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from runtime.pricing_engine.discount_model import Discount, DiscountKind
+
+if TYPE_CHECKING:
+    from runtime.pricing_engine.concurrency import DiscountLine
+
+T = TypeVar("T")
+
+_CACHE_LIMIT = 200_000  # entries per cache before it is cleared (a register sells far fewer)
+_ACTIVATION_LIMIT = 16
+_ALLOCATION_LIMIT = 256
+
+
+def _add(table: dict[str, set[int]], keys: Iterable[str], pos: int) -> None:
+    for key in keys:
+        table.setdefault(key, set()).add(pos)
+
+
+def fast_scope(
+    d: Discount, item_id: str, variant_id: str | None, categories: tuple[str, ...]
+) -> str:
+    """`Discount.scope`, with set operations instead of generator expressions."""
+    if (
+        item_id in d.exclude_item_ids
+        or (variant_id is not None and variant_id in d.exclude_variant_ids)
+        or not d.exclude_category_ids.isdisjoint(categories)
+    ):
+        return "excluded"
+    if not (d.item_ids or d.variant_ids or d.category_ids):
+        return "in"
+    if (
+        item_id in d.item_ids
+        or (variant_id is not None and variant_id in d.variant_ids)
+        or not d.category_ids.isdisjoint(categories)
+    ):
+        return "in"
+    return "out"
+
+
+class Activation:
+    """Per position in the index: None if the discount is active, else why it is not; the
+    number of active mix-and-match discounts per priority; the active fragile ones."""
+
+    __slots__ = ("fragile_mixes", "key", "mix_per_priority", "reasons")
+
+    def __init__(
+        self,
+        reasons: tuple[str | None, ...],
+        key: tuple[dt.date, frozenset[str]],
+        mix_per_priority: dict[int, int],
+        fragile_mixes: tuple[int, ...],
+    ) -> None:
+        self.reasons = reasons
+        self.key = key
+        self.mix_per_priority = mix_per_priority
+        self.fragile_mixes = fragile_mixes
+
+
+class DiscountIndex:
+    """Candidate discounts per item id, variant id and category id, plus "all products"."""
+
+    __slots__ = (
+        "_activation",
+        "_candidates",
+        "_plans",
+        "allocations",
+        "by_category",
+        "by_item",
+        "by_variant",
+        "discounts",
+        "everywhere",
+        "line_pass",
+        "mix_fragile",
+        "source",
+    )
+
+    def __init__(
+        self,
+        discounts: tuple[Discount, ...],
+        by_item: dict[str, tuple[int, ...]],
+        by_variant: dict[str, tuple[int, ...]],
+        by_category: dict[str, tuple[int, ...]],
+        everywhere: tuple[int, ...],
+        mix_fragile: frozenset[str],
+    ) -> None:
+        self.discounts = discounts  # in evaluation order: (-priority, discount id)
+        self.by_item = by_item
+        self.by_variant = by_variant
+        self.by_category = by_category
+        self.everywhere = everywhere
+        # mix-and-match discounts that must always take part in set forming (malformed line
+        # groups: a group asking for no units, or no group at all)
+        self.mix_fragile = mix_fragile
+        self._candidates: dict[tuple[str, str | None, tuple[str, ...]], tuple[int, ...]] = {}
+        self._activation: dict[tuple[dt.date, frozenset[str]], Activation] = {}
+        # line-pass results of lines no mix-and-match reaches; see `discounts`
+        self.line_pass: dict[Any, Any] = {}
+        self._plans: dict[Any, Any] = {}
+        self.allocations: dict[Any, Any] = {}  # mix-and-match sets, see `discounts`
+        self.source: object = None  # what the owner built it from (see `service`)
+
+    @staticmethod
+    def build(discounts: Iterable[Discount]) -> DiscountIndex:
+        ordered = tuple(sorted(discounts, key=lambda d: (-d.priority, d.discount_id)))
+        by_item: dict[str, set[int]] = {}
+        by_variant: dict[str, set[int]] = {}
+        by_category: dict[str, set[int]] = {}
+        everywhere: list[int] = []
+        fragile: set[str] = set()
+        for pos, d in enumerate(ordered):
+            _add(by_item, d.exclude_item_ids, pos)
+            _add(by_variant, d.exclude_variant_ids, pos)
+            _add(by_category, d.exclude_category_ids, pos)
+            items, variants, categories = d.item_ids, d.variant_ids, d.category_ids
+            if d.kind is DiscountKind.MIX_MATCH:
+                groups = d.line_groups
+                if not groups or any(g.quantity <= 0 for g in groups):
+                    fragile.add(d.discount_id)
+                if not (items or variants or categories):
+                    if groups and all(g.item_ids or g.variant_ids or g.category_ids
+                                      for g in groups):  # fmt: skip
+                        items = frozenset().union(*(g.item_ids for g in groups))
+                        variants = frozenset().union(*(g.variant_ids for g in groups))
+                        categories = frozenset().union(*(g.category_ids for g in groups))
+                    elif not groups:
+                        continue  # reaches no line ("out" everywhere) unless excluded
+            if not (items or variants or categories):
+                everywhere.append(pos)
+                continue
+            _add(by_item, items, pos)
+            _add(by_variant, variants, pos)
+            _add(by_category, categories, pos)
+
+        def freeze(table: dict[str, set[int]]) -> dict[str, tuple[int, ...]]:
+            return {k: tuple(sorted(v)) for k, v in table.items()}
+
+        return DiscountIndex(
+            ordered,
+            freeze(by_item),
+            freeze(by_variant),
+            freeze(by_category),
+            tuple(everywhere),
+            frozenset(fragile),
+        )
+
+    def __len__(self) -> int:
+        return len(self.discounts)
+
+    def candidates(
+        self, item_id: str, variant_id: str | None, categories: tuple[str, ...]
+    ) -> tuple[int, ...]:
+        """Positions in `discounts` (ascending = evaluation order) that may reach the line."""
+        key = (item_id, variant_id, categories)
+        hit = self._candidates.get(key)
+        if hit is not None:
+            return hit
+        found: set[int] = set(self.everywhere)
+        found.update(self.by_item.get(item_id, ()))
+        if variant_id is not None:
+            found.update(self.by_variant.get(variant_id, ()))
+        for c in categories:
+            found.update(self.by_category.get(c, ()))
+        out = tuple(sorted(found))
+        if len(self._candidates) >= _CACHE_LIMIT:
+            self._candidates.clear()
+        self._candidates[key] = out
+        return out
+
+    def activation(self, day: dt.date, price_groups: Collection[str]) -> Activation:
+        """Which discounts are active on `day` for `price_groups` (cached per pair)."""
+        key = (day, frozenset(price_groups))
+        hit = self._activation.get(key)
+        if hit is not None:
+            return hit
+        groups = key[1]
+        reasons: list[str | None] = []
+        mixes: dict[int, int] = {}
+        fragile: list[int] = []
+        for pos, d in enumerate(self.discounts):
+            if groups.isdisjoint(d.price_group_ids):
+                reasons.append("price group not active here")
+            elif not d.active_on(day):
+                reasons.append("outside dates")
+            else:
+                reasons.append(None)
+                if d.kind is DiscountKind.MIX_MATCH:
+                    mixes[d.priority] = mixes.get(d.priority, 0) + 1
+                    if d.discount_id in self.mix_fragile:
+                        fragile.append(pos)
+        if len(self._activation) >= _ACTIVATION_LIMIT:
+            self._activation.clear()
+            self.line_pass.clear()
+            self._plans.clear()
+        result = Activation(tuple(reasons), key, mixes, tuple(fragile))
+        self._activation[key] = result
+        return result
+
+    def plan(self, line: DiscountLine, act: Activation, make: Callable[..., T]) -> T:
+        """`make(self, line, act.reasons)`, cached per line scope and activation."""
+        key = (line.item_id, line.variant_id, line.category_ids, act.key)
+        hit = self._plans.get(key)
+        if hit is None:
+            if len(self._plans) >= _CACHE_LIMIT:
+                self._plans.clear()
+            hit = self._plans[key] = make(self, line, act.reasons)
+        return cast(T, hit)
+
+    def remember_allocation(self, key: object, value: object) -> None:
+        if len(self.allocations) >= _ALLOCATION_LIMIT:
+            self.allocations.clear()
+        self.allocations[key] = value
+
+    def remember_line(self, key: object, value: object) -> None:
+        if len(self.line_pass) >= _CACHE_LIMIT:
+            self.line_pass.clear()
+        self.line_pass[key] = value
