@@ -9,28 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import replace
-from decimal import Decimal
 
-from runtime.money import Currency
+from discount_support import A, B, D, G, amounts, ln, reasons, run
+
 from runtime.pricing_engine import (
     Concurrency,
-    ConcurrencyModel,
     Discount,
     DiscountKind,
-    DiscountLine,
     DiscountMethod,
-    LineDiscounts,
     Tier,
-    evaluate_discounts,
     validate_discount,
 )
 
-D = Decimal
-DAY = dt.date(2026, 11, 23)
-USD = Currency("USD", 2)
-G = frozenset({"RETAIL"})
-A = ConcurrencyModel.WITHIN_PRIORITY
-B = ConcurrencyModel.ACROSS_PRIORITIES
 PCT, AMT, PRICE = DiscountMethod.PERCENT, DiscountMethod.AMOUNT_OFF, DiscountMethod.UNIT_PRICE
 EXCL, BEST, COMP = Concurrency.EXCLUSIVE, Concurrency.BEST_PRICE, Concurrency.COMPOUNDED
 
@@ -66,28 +56,6 @@ def threshold(
         tiers=tuple(Tier(D(m), meth, D(v)) for m, meth, v in tiers),
     )
     return replace(d, **kw)
-
-
-def ln(
-    line_id: str, item: str, price: str, qty: str = "1", **kw: object
-) -> DiscountLine:
-    return DiscountLine(line_id, item, D(qty), D(price), **kw)  # type: ignore[arg-type]
-
-
-def run(
-    discounts: list[Discount], lines: list[DiscountLine], model: ConcurrencyModel = A
-) -> dict[str, LineDiscounts]:
-    return evaluate_discounts(
-        discounts, lines, day=DAY, price_groups={"RETAIL"}, currency=USD, model=model
-    )
-
-
-def amounts(result: LineDiscounts) -> list[tuple[str, Decimal]]:
-    return [(d.discount_id, d.amount) for d in result.applied]
-
-
-def reasons(result: LineDiscounts) -> dict[str, str]:
-    return {lost.discount_id: lost.reason for lost in result.lost}
 
 
 # The D365 "Apply multiple Retail discounts to a product" example (PRODUCT.md worked example).

@@ -6,15 +6,14 @@ cent and spread over its units by price (largest remainder, ties to the earlier 
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from dataclasses import replace
 from decimal import Decimal
 
-from runtime.money import Currency
+from discount_support import USD, B, D, G, amounts, ln, reasons, run
+
 from runtime.pricing_engine import (
     Concurrency,
-    ConcurrencyModel,
     Discount,
     DiscountKind,
     DiscountLine,
@@ -22,18 +21,11 @@ from runtime.pricing_engine import (
     LineDiscounts,
     LineGroup,
     MixMatchDeal,
-    evaluate_discounts,
     mixmatch,
     validate_discount,
 )
 from runtime.pricing_engine.mixmatch import EXACT_UNIT_LIMIT, allocate
 
-D = Decimal
-DAY = dt.date(2026, 11, 23)
-USD = Currency("USD", 2)
-G = frozenset({"RETAIL"})
-A = ConcurrencyModel.WITHIN_PRIORITY
-B = ConcurrencyModel.ACROSS_PRIORITIES
 EXCL, BEST, COMP = Concurrency.EXCLUSIVE, Concurrency.BEST_PRICE, Concurrency.COMPOUNDED
 DEAL, PCT, AMT, LEAST = (
     MixMatchDeal.DEAL_PRICE,
@@ -70,26 +62,6 @@ def simple(
         did, f"Simple {did}", DiscountKind.SIMPLE, concurrency, G, priority,
         DiscountMethod.PERCENT, D(value), item_ids=frozenset(items),
     )  # fmt: skip
-
-
-def ln(line_id: str, item: str, price: str, qty: str = "1", **kw: object) -> DiscountLine:
-    return DiscountLine(line_id, item, D(qty), D(price), **kw)  # type: ignore[arg-type]
-
-
-def run(
-    discounts: list[Discount], lines: list[DiscountLine], model: ConcurrencyModel = A
-) -> dict[str, LineDiscounts]:
-    return evaluate_discounts(
-        discounts, lines, day=DAY, price_groups={"RETAIL"}, currency=USD, model=model
-    )
-
-
-def amounts(result: LineDiscounts) -> list[tuple[str, Decimal]]:
-    return [(d.discount_id, d.amount) for d in result.applied]
-
-
-def reasons(result: LineDiscounts) -> dict[str, str]:
-    return {lost.discount_id: lost.reason for lost in result.lost}
 
 
 def total(out: dict[str, LineDiscounts]) -> Decimal:
