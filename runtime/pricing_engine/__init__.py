@@ -5,6 +5,16 @@ Pure: no I/O, frozen value objects, Decimal money. See `prices` for the price ru
 """
 
 from runtime.pricing_engine.concurrency import DiscountLine, LineDiscounts, LostDiscount
+from runtime.pricing_engine.coupons import (
+    Coupon,
+    CouponBook,
+    CouponCode,
+    CouponLocks,
+    CouponStatus,
+    CouponUsage,
+    InMemoryCouponUsage,
+    validate_coupon,
+)
 from runtime.pricing_engine.discount_model import (
     Concurrency,
     ConcurrencyModel,
@@ -31,6 +41,13 @@ from runtime.pricing_engine.model import (
 )
 from runtime.pricing_engine.prices import describe_agreement, resolve_price
 from runtime.pricing_engine.service import EnginePricingService, LineExplanation
+from runtime.pricing_engine.tender_discounts import (
+    TenderDiscount,
+    TenderDiscountResult,
+    TenderLine,
+    tender_discount,
+    validate_tender_discount,
+)
 
 __all__ = [
     "AccountCode",
@@ -38,11 +55,18 @@ __all__ = [
     "Concurrency",
     "ConcurrencyModel",
     "Considered",
+    "Coupon",
+    "CouponBook",
+    "CouponCode",
+    "CouponLocks",
+    "CouponStatus",
+    "CouponUsage",
     "Discount",
     "DiscountKind",
     "DiscountLine",
     "DiscountMethod",
     "EnginePricingService",
+    "InMemoryCouponUsage",
     "ItemCode",
     "LineDiscounts",
     "LineExplanation",
@@ -54,10 +78,16 @@ __all__ = [
     "PriceGroup",
     "PriceRequest",
     "PriceResolution",
+    "TenderDiscount",
+    "TenderDiscountResult",
+    "TenderLine",
     "Tier",
     "TradeAgreement",
     "describe_agreement",
     "evaluate_discounts",
     "resolve_price",
+    "tender_discount",
+    "validate_coupon",
     "validate_discount",
+    "validate_tender_discount",
 ]

@@ -18,7 +18,7 @@ mix-and-match discount reaches: such a line's discounts depend on nothing but th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from runtime.pricing_engine.discount_model import Discount, DiscountKind
@@ -68,7 +68,7 @@ class Activation:
     def __init__(
         self,
         reasons: tuple[str | None, ...],
-        key: tuple[dt.date, frozenset[str]],
+        key: tuple[object, ...],
         mix_per_priority: dict[int, int],
         fragile_mixes: tuple[int, ...],
     ) -> None:
@@ -114,7 +114,7 @@ class DiscountIndex:
         # groups: a group asking for no units, or no group at all)
         self.mix_fragile = mix_fragile
         self._candidates: dict[tuple[str, str | None, tuple[str, ...]], tuple[int, ...]] = {}
-        self._activation: dict[tuple[dt.date, frozenset[str]], Activation] = {}
+        self._activation: dict[tuple[object, ...], Activation] = {}
         # line-pass results of lines no mix-and-match reaches; see `discounts`
         self.line_pass: dict[Any, Any] = {}
         self._plans: dict[Any, Any] = {}
@@ -188,13 +188,22 @@ class DiscountIndex:
         self._candidates[key] = out
         return out
 
-    def activation(self, day: dt.date, price_groups: Collection[str]) -> Activation:
-        """Which discounts are active on `day` for `price_groups` (cached per pair)."""
-        key = (day, frozenset(price_groups))
+    def activation(
+        self,
+        day: dt.date,
+        price_groups: Collection[str],
+        locked: Mapping[str, str] | None = None,
+    ) -> Activation:
+        """Which discounts are active on `day` for `price_groups` (cached per pair). `locked`
+        (discount id -> reason) holds discounts kept inactive anyway (coupons not entered);
+        they are part of the cache key."""
+        groups = frozenset(price_groups)
+        key: tuple[object, ...] = (day, groups)
+        if locked:
+            key = (day, groups, frozenset(locked.items()))
         hit = self._activation.get(key)
         if hit is not None:
             return hit
-        groups = key[1]
         reasons: list[str | None] = []
         mixes: dict[int, int] = {}
         fragile: list[int] = []
@@ -203,6 +212,8 @@ class DiscountIndex:
                 reasons.append("price group not active here")
             elif not d.active_on(day):
                 reasons.append("outside dates")
+            elif locked and d.discount_id in locked:
+                reasons.append(locked[d.discount_id])
             else:
                 reasons.append(None)
                 if d.kind is DiscountKind.MIX_MATCH:

@@ -12,7 +12,7 @@ evaluated in line-id order and discounts by (priority desc, discount id).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 
 from runtime.money import ZERO, Currency, distribute
@@ -39,11 +39,15 @@ from runtime.pricing_engine.thresholds import apply_thresholds
 from runtime.transaction import LineDiscount
 
 
-def _reason_inactive(d: Discount, day: dt.date, groups: Collection[str]) -> str | None:
+def _reason_inactive(
+    d: Discount, day: dt.date, groups: Collection[str], locked: Mapping[str, str] | None = None
+) -> str | None:
     if not any(g in groups for g in d.price_group_ids):
         return "price group not active here"
     if not d.active_on(day):
         return "outside dates"
+    if locked:
+        return locked.get(d.discount_id)
     return None
 
 
@@ -208,18 +212,21 @@ def evaluate_discounts(
     currency: Currency,
     model: ConcurrencyModel = ConcurrencyModel.WITHIN_PRIORITY,
     index: DiscountIndex | None = None,
+    locked: Mapping[str, str] | None = None,
 ) -> dict[str, LineDiscounts]:
     """Discounts for every line of a basket; the result does not depend on the line order.
 
     With `index` (built by `DiscountIndex.build` from exactly `discounts`), each line only
-    looks at its candidate discounts; the result is the same as without it."""
+    looks at its candidate discounts; the result is the same as without it. `locked`
+    (discount id -> reason, see `coupons`) keeps discounts inactive for that reason, like
+    one outside its dates: coupon discounts whose code was not entered."""
     unit = currency.unit
     if index is not None:
-        return _result(_evaluate_indexed(index, lines, day, price_groups, unit, model))
+        return _result(_evaluate_indexed(index, lines, day, price_groups, unit, model, locked))
     active: list[Discount] = []
     inactive: list[tuple[Discount, str]] = []
     for d in sorted(discounts, key=lambda d: (-d.priority, d.discount_id)):
-        why = _reason_inactive(d, day, price_groups)
+        why = _reason_inactive(d, day, price_groups, locked)
         if why is None:
             active.append(d)
         else:
@@ -321,6 +328,7 @@ def _evaluate_indexed(
     price_groups: Collection[str],
     unit: Decimal,
     model: ConcurrencyModel,
+    locked: Mapping[str, str] | None = None,
 ) -> list[LineState]:
     """`evaluate_discounts` over each line's candidates only.
 
@@ -332,7 +340,7 @@ def _evaluate_indexed(
     - the sets themselves depend only on the lines in some mix-and-match scope, the blocked
       pairs and the discounts taking part.
     Thresholds, which depend on the whole basket, are always recomputed."""
-    act = index.activation(day, price_groups)
+    act = index.activation(day, price_groups, locked)
     everything = index.discounts
     ordered = sorted(lines, key=lambda ln: ln.line_id)
     states: list[LineState | None] = []

@@ -4,18 +4,29 @@ Each line gets its trade-agreement or fallback price with the best price adjustm
 fallback is computed by `BasePriceService` itself, so a store without agreements prices
 exactly as before. With `discounts`, the whole basket is then discounted at once (see
 `concurrency`); without them `LinePricing.discounts` stays empty, as before.
+
+Coupons (see `coupons`): with `coupons`, a discount linked to a coupon applies only when one
+of the coupon's valid codes (or bar codes) was entered for the basket, or the coupon needs no
+code. `PricingContext` carries no entered codes, so until the runtime grows an "enter
+coupon" operation the seam is `with_coupons(codes)`: a service for the same book and
+discounts that prices with those codes entered (validate each one first with
+`check_coupon`). An applied coupon discount keeps its own kind (the concurrency rules use
+it) and its name gets the code: "<name> [coupon CODE]".
 """
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from runtime.catalog import Product
 from runtime.config import StoreConfig
 from runtime.ports import LinePricing, PricingContext
 from runtime.pricing import BasePriceService
 from runtime.pricing_engine.concurrency import DiscountLine, LineDiscounts, LostDiscount
+from runtime.pricing_engine.coupons import Coupon, CouponBook, CouponUsage
 from runtime.pricing_engine.discount_index import DiscountIndex
 from runtime.pricing_engine.discount_model import ConcurrencyModel, Discount
 from runtime.pricing_engine.discounts import evaluate_discounts
@@ -51,8 +62,13 @@ class EnginePricingService:
         discounts: Iterable[Discount] = (),
         *,
         model: ConcurrencyModel = ConcurrencyModel.WITHIN_PRIORITY,
+        coupons: Iterable[Coupon] = (),
+        coupon_usage: CouponUsage | None = None,
     ) -> None:
         self.book = book
+        self.coupons = CouponBook(coupons, coupon_usage)
+        # the codes entered for the basket being priced; see `with_coupons`
+        self.entered_coupons: tuple[str, ...] = ()
         self.discounts = tuple(sorted(discounts, key=lambda d: d.discount_id))
         self.model = model
         self._base = BasePriceService()
@@ -84,6 +100,19 @@ class EnginePricingService:
                 result[line_id] = LinePricing(priced.unit_price, priced.price_source, ld.applied)
         return result
 
+    def with_coupons(self, codes: Iterable[str]) -> EnginePricingService:
+        """This service (same book, discounts, index and caches) pricing with `codes` (typed
+        codes or scanned bar codes) entered for the basket. The seam until `PricingContext`
+        or the runtime carries the coupons entered on a transaction."""
+        other = copy.copy(self)
+        other.entered_coupons = tuple(codes)
+        return other
+
+    def check_coupon(self, code: str, day: dt.date) -> str | None:
+        """Why `code` (or bar code) cannot be entered on `day` (unknown code, inactive,
+        expired, not yet valid, used up), or None if it can."""
+        return self.coupons.check_coupon(code, day)
+
     def discount_lines(
         self,
         context: PricingContext,
@@ -108,7 +137,18 @@ class EnginePricingService:
             for line in lines
             if not line.voided
         ]
-        return evaluate_discounts(
+        if not self.coupons:
+            return evaluate_discounts(
+                self.discounts,
+                inputs,
+                day=context.day,
+                price_groups=group_ids,
+                currency=context.store.currency,
+                model=self.model,
+                index=self._current_index(),
+            )
+        locks = self.coupons.locks(self.entered_coupons, context.day)
+        found = evaluate_discounts(
             self.discounts,
             inputs,
             day=context.day,
@@ -116,7 +156,23 @@ class EnginePricingService:
             currency=context.store.currency,
             model=self.model,
             index=self._current_index(),
+            locked=locks.locked,
         )
+        by_code = locks.unlocked_by
+        if not by_code:
+            return found
+        return {
+            line_id: replace(
+                ld,
+                applied=tuple(
+                    replace(d, name=f"{d.name} [coupon {by_code[d.discount_id]}]")
+                    if d.discount_id in by_code
+                    else d
+                    for d in ld.applied
+                ),
+            )
+            for line_id, ld in found.items()
+        }
 
     def _current_index(self) -> DiscountIndex:
         if self.index.source is not self.discounts:  # the discounts were replaced
