@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -255,15 +256,32 @@ def validate_discount(d: Discount) -> list[str]:
         if d.tiers:
             errors.append("tiers: a simple discount has no tiers")
         return errors
-    if not d.tiers:
+    return errors + validate_tiers(
+        d.tiers, _ALLOWED[d.kind], f"{d.kind} discount",
+        minimum_above_zero=d.kind is DiscountKind.QUANTITY,
+    )  # fmt: skip
+
+
+def validate_tiers(
+    tiers: tuple[Tier, ...],
+    allowed: Iterable[DiscountMethod],
+    what: str,
+    *,
+    minimum_above_zero: bool,
+) -> list[str]:
+    """Tiers: at least one, strictly increasing minimums, allowed methods, sensible values."""
+    errors: list[str] = []
+    if not tiers:
         errors.append("tiers: at least one tier is required")
+    allowed = tuple(allowed)
     previous: Decimal | None = None
-    for i, tier in enumerate(d.tiers):
+    for i, tier in enumerate(tiers):
         name = f"tiers[{i}]"
-        if tier.method not in _ALLOWED[d.kind]:
-            errors.append(f"{name}.method: {tier.method} is not allowed for a {d.kind} discount")
-        if tier.minimum < ZERO or (d.kind is DiscountKind.QUANTITY and tier.minimum <= ZERO):
-            errors.append(f"{name}.minimum: must be > 0 (got {tier.minimum})")
+        if tier.method not in allowed:
+            errors.append(f"{name}.method: {tier.method} is not allowed for a {what}")
+        if tier.minimum < ZERO or (minimum_above_zero and tier.minimum <= ZERO):
+            floor = "> 0" if minimum_above_zero else ">= 0"
+            errors.append(f"{name}.minimum: must be {floor} (got {tier.minimum})")
         if previous is not None and tier.minimum <= previous:
             errors.append(
                 f"{name}.minimum: tiers must be strictly increasing ({tier.minimum} after "

@@ -34,7 +34,7 @@ from decimal import ROUND_FLOOR, Decimal
 
 from runtime.money import HUNDRED, ZERO, Currency, distribute
 from runtime.pricing_engine.concurrency import round_amount
-from runtime.pricing_engine.discount_model import DiscountMethod, Tier, _check_value
+from runtime.pricing_engine.discount_model import DiscountMethod, Tier, validate_tiers
 from runtime.transaction import LineDiscount
 
 TENDER_KIND = "tender"
@@ -101,23 +101,10 @@ def validate_tender_discount(d: TenderDiscount) -> list[str]:
         errors.append("tender_type_ids: at least one tender type is required")
     if d.valid_from is not None and d.valid_to is not None and d.valid_from > d.valid_to:
         errors.append(f"valid_from: {d.valid_from} is after valid_to {d.valid_to}")
-    if not d.tiers:
-        errors.append("tiers: at least one tier is required")
-    previous: Decimal | None = None
-    for i, tier in enumerate(d.tiers):
-        name = f"tiers[{i}]"
-        if tier.method not in (DiscountMethod.PERCENT, DiscountMethod.AMOUNT_OFF):
-            errors.append(f"{name}.method: {tier.method} is not allowed for a tender discount")
-        if tier.minimum < ZERO:
-            errors.append(f"{name}.minimum: must be >= 0 (got {tier.minimum})")
-        if previous is not None and tier.minimum <= previous:
-            errors.append(
-                f"{name}.minimum: tiers must be strictly increasing ({tier.minimum} after "
-                f"{previous})"
-            )
-        previous = tier.minimum
-        errors.extend(_check_value(f"{name}.value", tier.method, tier.value))
-    return errors
+    return errors + validate_tiers(
+        d.tiers, (DiscountMethod.PERCENT, DiscountMethod.AMOUNT_OFF), "tender discount",
+        minimum_above_zero=False,
+    )  # fmt: skip
 
 
 def tender_discount(
