@@ -89,9 +89,7 @@ def write_cart(
     else:
         stored = {
             r[0]
-            for r in conn.execute(
-                "SELECT line_id FROM cart_lines WHERE register_id = ?", (reg,)
-            )
+            for r in conn.execute("SELECT line_id FROM cart_lines WHERE register_id = ?", (reg,))
         }
     gone = (stored - positions.keys()) | (removed_lines & stored)
     write = (changed_lines & positions.keys()) | (positions.keys() - stored)
@@ -112,6 +110,7 @@ def write_cart(
             _SET_POSITION,
             [(i, reg, line_id) for line_id, i in positions.items() if line_id not in write],
         )
+
 
 class SqlCartStore:
     """`runtime.ports.CartStore`: one durable commit per change, writing only changed lines.

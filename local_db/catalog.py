@@ -100,7 +100,10 @@ class SqlCatalogReader:
         if product is None:  # foreign keys make this impossible; be safe anyway
             return None
         return BarcodeHit(
-            barcode=code, product=product, variant_id=variant_id, unit=unit,
+            barcode=code,
+            product=product,
+            variant_id=variant_id,
+            unit=unit,
             quantity=Decimal(quantity),
         )
 
@@ -151,13 +154,24 @@ class SqlCatalogReader:
             for src, dst, factor in conn.execute(_CONVERSIONS_SQL, (item_id,))
         )
         return Product(
-            item_id=r[0], name=r[1], base_price=Decimal(r[2]), sales_unit=r[3],
-            description=r[4], category_id=r[5], item_tax_group=r[6],
+            item_id=r[0],
+            name=r[1],
+            base_price=Decimal(r[2]),
+            sales_unit=r[3],
+            description=r[4],
+            category_id=r[5],
+            item_tax_group=r[6],
             flags=ProductFlags(
-                weighed=_flag(r[7]), keyed_in_price=_flag(r[8]), min_age=int(r[9]),
-                blocked_at_self_checkout=_flag(r[10]), not_returnable=_flag(r[11]),
-                serial_required=_flag(r[12]), blocked_for_sale=_flag(r[13]),
+                weighed=_flag(r[7]),
+                keyed_in_price=_flag(r[8]),
+                min_age=int(r[9]),
+                blocked_at_self_checkout=_flag(r[10]),
+                not_returnable=_flag(r[11]),
+                serial_required=_flag(r[12]),
+                blocked_for_sale=_flag(r[13]),
                 inactive=_flag(r[14]),
             ),
-            variants=variants, sales_prices=prices, conversions=conversions,
+            variants=variants,
+            sales_prices=prices,
+            conversions=conversions,
         )

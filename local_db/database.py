@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 APPLICATION_ID = 0x54504F53  # "TPOS", written by migration 0001 into the SQLite header
-SCHEMA_HEAD = "0001"  # the newest Alembic revision this code knows (a test checks it)
-KNOWN_REVISIONS = ("0001",)  # every revision, oldest first (a test checks it too)
+SCHEMA_HEAD = "0002"  # the newest Alembic revision this code knows (a test checks it)
+KNOWN_REVISIONS = ("0001", "0002")  # every revision, oldest first (a test checks it too)
 DEFAULT_BUSY_TIMEOUT_MS = 2000
 CHECKPOINT_POLL_S = 0.25  # how often the background checkpointer looks at the WAL
 CHECKPOINT_IDLE_S = 0.5  # ... and checkpoints once it has been quiet this long
@@ -245,8 +245,7 @@ class _Checkpointer:
         self._path, self._timeout = path, busy_timeout_ms
         self._interval, self._idle = interval, idle
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="tillpoint-checkpoint",
-                                         daemon=True)
+        self._thread = threading.Thread(target=self._run, name="tillpoint-checkpoint", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
@@ -254,8 +253,7 @@ class _Checkpointer:
         conn: sqlite3.Connection | None = None
         checkpointed = 0.0
         try:
-            conn = sqlite3.connect(str(self._path), isolation_level=None,
-                                   check_same_thread=False)
+            conn = sqlite3.connect(str(self._path), isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {int(self._timeout)}")
             conn.execute("PRAGMA synchronous = FULL")
             while not self._stop.wait(self._interval):

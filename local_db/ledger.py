@@ -14,6 +14,7 @@ import sqlite3
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 
 from local_db.cart import delete_cart
 from local_db.database import Database
@@ -41,20 +42,27 @@ _BUMP_VOID = (
     "UPDATE counters SET value = value + 1 WHERE register_id = ? AND name IN (?, ?)"
     " RETURNING name, value"
 )
+# decimal text arithmetic is done in Python: the new total is computed before the write
+_RETURNED = "SELECT quantity FROM returned_quantities WHERE transaction_id = ? AND line_id = ?"
+_UPSERT_RETURNED = (
+    "INSERT INTO returned_quantities (transaction_id, line_id, quantity) VALUES (?, ?, ?)"
+    " ON CONFLICT (transaction_id, line_id) DO UPDATE SET quantity = excluded.quantity"
+)
 _PREV_HASH = "SELECT entry_hash FROM journal_entries WHERE register_id = ? AND entry_no = ?"
 _INSERT_TX = (
     "INSERT INTO transactions (transaction_id, store_id, register_id, operator_id, state,"
     " receipt_number, receipt_seq, started_at, ended_at, tax_exempt, tax_exempt_reason,"
     " void_reason, subtotal, discount_total, tax_total, total, cash_rounding, paid,"
-    " line_count, device_seq, journal_entry_no, recorded_at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " line_count, device_seq, journal_entry_no, recorded_at, shift_id)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_LINE = (
     "INSERT INTO transaction_lines (sale_no, position, line_id, item_id, variant_id,"
     " description, barcode, quantity, unit, keyed_price, serial_number, comment, weighed,"
     " voided, unit_price, price_source, gross_amount, discount_amount, net_amount, tax_amount,"
-    " amount_excl_tax, amount_incl_tax)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " amount_excl_tax, amount_incl_tax, return_of_transaction_id, return_of_line_id,"
+    " reason_code)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_TAX = "INSERT INTO tax_lines (sale_no, position, code, rate, amount) VALUES (?, ?, ?, ?, ?)"
 _INSERT_TENDER = (
@@ -71,6 +79,7 @@ _INSERT_OUTBOX = (
     "INSERT INTO outbox (register_id, device_seq, mutation_id, kind, transaction_id, payload,"
     " payload_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
+
 
 def chain_hash(prev_hash: str, payload_sha256: str) -> str:
     """entry_hash = sha256(prev_hash + payload_sha256), both as lowercase hex text."""
@@ -98,6 +107,19 @@ def _tender_rows(tx: Transaction) -> list[Row]:
         )
         for i, t in enumerate(tx.tenders)
     ]
+
+
+def _record_returned_quantities(conn: sqlite3.Connection, tx: Transaction) -> None:
+    """Add each return line's quantity to what was returned of its original line, in the same
+    database transaction as the return, so two partial returns can never exceed the sale."""
+    for line in tx.lines:
+        ref = line.return_of
+        if ref is None or line.voided:
+            continue
+        key = (ref.transaction_id, ref.line_id)
+        row = conn.execute(_RETURNED, key).fetchone()
+        before = Decimal(row[0]) if row else Decimal(0)
+        conn.execute(_UPSERT_RETURNED, (*key, str(before - line.quantity)))  # quantity < 0
 
 
 class SqlSalesLedger:
@@ -142,6 +164,38 @@ class SqlSalesLedger:
             rows = conn.execute(_BUMP_VOID, (reg, DEVICE_SEQ_COUNTER, JOURNAL_COUNTER)).fetchall()
         return {name: int(value) for name, value in rows}
 
+    def write_entry(
+        self,
+        conn: sqlite3.Connection,
+        reg: str,
+        entry_no: int,
+        kind: str,
+        subject_id: str | None,
+        digest: str,
+        now: str,
+        *,
+        outbox: tuple[int, str, str] | None,
+    ) -> str:
+        """Append journal entry `entry_no` (and its outbox row: device_seq, mutation id,
+        payload) inside the open write transaction; returns the entry's hash.
+
+        The remembered chain head is updated now; if the caller's transaction rolls back the
+        next write re-reads it (the entry numbers no longer line up)."""
+        prev_hash = self._previous_hash(conn, reg, entry_no)
+        entry_hash = chain_hash(prev_hash, digest)
+        conn.execute(
+            _INSERT_JOURNAL,
+            (reg, entry_no, kind, subject_id, digest, prev_hash, entry_hash, now),
+        )
+        if outbox is not None:
+            device_seq, mutation_id, payload = outbox
+            conn.execute(
+                _INSERT_OUTBOX,
+                (reg, device_seq, mutation_id, kind, subject_id, payload, digest, now),
+            )
+        self._last_entry[reg] = (entry_no, entry_hash)
+        return entry_hash
+
     def finish(
         self, transaction: Transaction, receipt_number_for: Callable[[int], str] | None
     ) -> LedgerReceipt:
@@ -173,7 +227,6 @@ class SqlSalesLedger:
             digest = sha256_hex(payload.encode())
             device_seq = numbers[DEVICE_SEQ_COUNTER]
             entry_no = numbers[JOURNAL_COUNTER]
-            prev_hash = self._previous_hash(conn, reg, entry_no)
             sale_no = conn.execute(
                 _INSERT_TX,
                 (
@@ -199,6 +252,7 @@ class SqlSalesLedger:
                     device_seq,
                     entry_no,
                     now,
+                    tx.shift_id,
                 ),
             ).lastrowid
             conn.executemany(_INSERT_LINE, [(sale_no, i, *w.row) for i, w in enumerate(work)])
@@ -207,36 +261,21 @@ class SqlSalesLedger:
                 conn.executemany(_INSERT_TAX, taxes)
             if tenders:
                 conn.executemany(_INSERT_TENDER, [(sale_no, *row) for row in tenders])
-            conn.execute(
-                _INSERT_JOURNAL,
-                (
-                    reg,
-                    entry_no,
-                    kind,
-                    tid,
-                    digest,
-                    prev_hash,
-                    chain_hash(prev_hash, digest),
-                    now,
-                ),
+            self.write_entry(
+                conn,
+                reg,
+                entry_no,
+                kind,
+                tid,
+                digest,
+                now,
+                outbox=(device_seq, mutation_id, payload),
             )
-            conn.execute(
-                _INSERT_OUTBOX,
-                (
-                    reg,
-                    device_seq,
-                    mutation_id,
-                    kind,
-                    tid,
-                    payload,
-                    digest,
-                    now,
-                ),
-            )
+            if kind == "sale":
+                _record_returned_quantities(conn, tx)
             delete_cart(conn, reg, lines=False)
         texts.forget(reg)
         self._counters_ready.add(reg)
-        self._last_entry[reg] = (entry_no, chain_hash(prev_hash, digest))
         self.last_transaction = (
             tx if number == tx.receipt_number else replace(tx, receipt_number=number)
         )

@@ -36,11 +36,29 @@ class LineWork:
 def line_work(line: SaleLine) -> LineWork:
     ln = line
     row = (
-        ln.line_id, ln.item_id, ln.variant_id, ln.description, ln.barcode, str(ln.quantity),
-        ln.unit, text_or_none(ln.keyed_price), ln.serial_number, ln.comment, ln.weighed, ln.voided,
-        str(ln.unit_price), ln.price_source, str(ln.gross_amount), str(ln.discount_amount),
-        str(ln.net_amount), str(ln.tax_amount), str(ln.amount_excl_tax),
+        ln.line_id,
+        ln.item_id,
+        ln.variant_id,
+        ln.description,
+        ln.barcode,
+        str(ln.quantity),
+        ln.unit,
+        text_or_none(ln.keyed_price),
+        ln.serial_number,
+        ln.comment,
+        ln.weighed,
+        ln.voided,
+        str(ln.unit_price),
+        ln.price_source,
+        str(ln.gross_amount),
+        str(ln.discount_amount),
+        str(ln.net_amount),
+        str(ln.tax_amount),
+        str(ln.amount_excl_tax),
         str(ln.amount_incl_tax),
+        ln.return_of.transaction_id if ln.return_of else None,
+        ln.return_of.line_id if ln.return_of else None,
+        ln.reason_code,
     )
     taxes = tuple((t.code, str(t.rate), str(t.amount)) for t in ln.taxes)
     return LineWork(line, canonical_json(line_to_dict(line)).decode(), row, taxes)

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Boolean,
     Dialect,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Text,
@@ -196,9 +197,7 @@ class CategoryRow(Base):
     __tablename__ = "categories"
     category_id: Mapped[str] = mapped_column(Text, primary_key=True)
     name: Mapped[str] = mapped_column(Text)
-    parent_id: Mapped[str | None] = mapped_column(
-        ForeignKey("categories.category_id"), index=True
-    )
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("categories.category_id"), index=True)
 
 
 class ProductRow(Base):
@@ -289,7 +288,11 @@ class TransactionRow(Base):
     """
 
     __tablename__ = "transactions"
-    __table_args__ = (UniqueConstraint("receipt_number", "register_id"),)
+    __table_args__ = (
+        UniqueConstraint("receipt_number", "register_id"),
+        Index("ix_transactions_shift_id", "shift_id"),
+        Index("ix_transactions_ended_at", "ended_at"),
+    )
     sale_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     transaction_id: Mapped[str] = mapped_column(Text, unique=True)
     store_id: Mapped[str] = mapped_column(Text)
@@ -313,11 +316,12 @@ class TransactionRow(Base):
     device_seq: Mapped[int] = mapped_column(Integer)  # its outbox row: (register_id, device_seq)
     journal_entry_no: Mapped[int] = mapped_column(Integer)  # (register_id, entry_no)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcText)
+    shift_id: Mapped[str | None] = mapped_column(Text)  # migration 0002
 
 
 class TransactionLineRow(Base):
     __tablename__ = "transaction_lines"
-    __table_args__ = NO_ROWID
+    __table_args__ = (Index("ix_transaction_lines_item_id", "item_id"), NO_ROWID)
     sale_no: Mapped[int] = mapped_column(
         ForeignKey("transactions.sale_no", ondelete="CASCADE"), primary_key=True
     )
@@ -342,6 +346,10 @@ class TransactionLineRow(Base):
     tax_amount: Mapped[Decimal] = mapped_column(DecimalText)
     amount_excl_tax: Mapped[Decimal] = mapped_column(DecimalText)
     amount_incl_tax: Mapped[Decimal] = mapped_column(DecimalText)
+    # migration 0002: a return line names the sale line it returns
+    return_of_transaction_id: Mapped[str | None] = mapped_column(Text)
+    return_of_line_id: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(Text)
 
 
 class TaxLineRow(Base):
@@ -393,6 +401,7 @@ class JournalEntryRow(Base):
     prev_hash: Mapped[str] = mapped_column(Text)
     entry_hash: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcText)
+    signature: Mapped[str | None] = mapped_column(Text)  # migration 0002: Ed25519 over entry_hash
 
 
 class OutboxRow(Base):
@@ -456,3 +465,7 @@ class SuspendedTransactionRow(Base):
     register_id: Mapped[str] = mapped_column(Text, index=True)
     payload: Mapped[str] = mapped_column(Text)
     suspended_at: Mapped[dt.datetime] = mapped_column(UtcText)
+
+
+# The store-operations models share this Base; importing them here keeps `Base.metadata` whole.
+from local_db import schema_ops as _schema_ops  # noqa: E402, F401

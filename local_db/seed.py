@@ -21,13 +21,14 @@ from pathlib import Path
 
 from local_db import seed_words as W
 from local_db.database import Database, open_database
+from local_db.seed_ops import DEMO_STAFF, seed_store_operations
 from runtime.barcodes import with_check_digit
 
 Progress = Callable[[str, int, int], None]
 
 DEMO_STORE_ID = "S001"
 DEMO_REGISTER_IDS = ("R1", "R2")
-DEMO_OPERATORS = {"1001": "Alex Cashier", "9001": "Morgan Manager"}
+DEMO_OPERATORS = {oid: staff[0] for oid, staff in DEMO_STAFF.items()}
 BATCH = 20_000
 
 
@@ -46,29 +47,67 @@ class DemoProduct:
 
 
 DEMO_PRODUCTS: dict[str, DemoProduct] = {
-    "espresso": DemoProduct("1000001", "Espresso Beans 1kg", Decimal("14.99"),
-                            {"espresso": _ean(400000000001)}),
-    "bananas": DemoProduct("1000002", "Bananas", Decimal("1.99"),  # weighed, per kg
-                           {"bananas": _ean(400000000002)}),
-    "wine": DemoProduct("1000003", "Red Wine Merlot 0.75l", Decimal("7.49"),  # age 18
-                        {"wine": _ean(400000000003)}),
-    "tshirt": DemoProduct("1000004", "T-Shirt", Decimal("12.99"), {  # variants size x colour
-        "tshirt_s_black": _ean(400000000041), "tshirt_s_red": _ean(400000000042),
-        "tshirt": _ean(400000000043), "tshirt_m_black": _ean(400000000044),
-        "tshirt_l_red": _ean(400000000045), "tshirt_xl_black": _ean(400000000046),
-    }),
-    "gift_wrap": DemoProduct("1000005", "Gift Wrap", Decimal("0.00"),  # keyed-in price
-                             {"gift_wrap": _ean(400000000005)}),
-    "cola": DemoProduct("1000006", "Cola 0.33l", Decimal("0.89"),
-                        {"cola": _ean(400000000006), "cola_pack": _ean(400000000066)}),
-    "milk": DemoProduct("1000007", "Whole Milk 1l", Decimal("1.29"),  # dated sales price 0.99
-                        {"milk": _ean(400000000007)}),
-    "headphones": DemoProduct("1000008", "Headphones Studio", Decimal("59.00"),  # serial no.
-                              {"headphones": _ean(400000000008)}),
-    "knife": DemoProduct("1000009", "Kitchen Knife Chef", Decimal("24.95"),  # 18, not at SCO
-                         {"knife": _ean(400000000009)}),
-    "chocolate": DemoProduct("1000010", "Dark Chocolate 100g", Decimal("1.49"),
-                             {"chocolate": _ean(400000000010)}),
+    "espresso": DemoProduct(
+        "1000001", "Espresso Beans 1kg", Decimal("14.99"), {"espresso": _ean(400000000001)}
+    ),
+    "bananas": DemoProduct(
+        "1000002",
+        "Bananas",
+        Decimal("1.99"),  # weighed, per kg
+        {"bananas": _ean(400000000002)},
+    ),
+    "wine": DemoProduct(
+        "1000003",
+        "Red Wine Merlot 0.75l",
+        Decimal("7.49"),  # age 18
+        {"wine": _ean(400000000003)},
+    ),
+    "tshirt": DemoProduct(
+        "1000004",
+        "T-Shirt",
+        Decimal("12.99"),
+        {  # variants size x colour
+            "tshirt_s_black": _ean(400000000041),
+            "tshirt_s_red": _ean(400000000042),
+            "tshirt": _ean(400000000043),
+            "tshirt_m_black": _ean(400000000044),
+            "tshirt_l_red": _ean(400000000045),
+            "tshirt_xl_black": _ean(400000000046),
+        },
+    ),
+    "gift_wrap": DemoProduct(
+        "1000005",
+        "Gift Wrap",
+        Decimal("0.00"),  # keyed-in price
+        {"gift_wrap": _ean(400000000005)},
+    ),
+    "cola": DemoProduct(
+        "1000006",
+        "Cola 0.33l",
+        Decimal("0.89"),
+        {"cola": _ean(400000000006), "cola_pack": _ean(400000000066)},
+    ),
+    "milk": DemoProduct(
+        "1000007",
+        "Whole Milk 1l",
+        Decimal("1.29"),  # dated sales price 0.99
+        {"milk": _ean(400000000007)},
+    ),
+    "headphones": DemoProduct(
+        "1000008",
+        "Headphones Studio",
+        Decimal("59.00"),  # serial no.
+        {"headphones": _ean(400000000008)},
+    ),
+    "knife": DemoProduct(
+        "1000009",
+        "Kitchen Knife Chef",
+        Decimal("24.95"),  # 18, not at SCO
+        {"knife": _ean(400000000009)},
+    ),
+    "chocolate": DemoProduct(
+        "1000010", "Dark Chocolate 100g", Decimal("1.49"), {"chocolate": _ean(400000000010)}
+    ),
 }
 # Barcodes to scan in demos and tests. "tshirt" is variant M / Red; "cola_pack" is a six-pack
 # (unit pk6, 1 pk6 = 6 ea); "bananas" needs a weight, "gift_wrap" a keyed price, "wine" and
@@ -76,8 +115,14 @@ DEMO_PRODUCTS: dict[str, DemoProduct] = {
 DEMO_ITEMS: dict[str, str] = {
     key: code for product in DEMO_PRODUCTS.values() for key, code in product.barcodes.items()
 }
-TSHIRT_VARIANTS = (("S", "Black"), ("S", "Red"), ("M", "Red"), ("M", "Black"), ("L", "Red"),
-                   ("XL", "Black"))
+TSHIRT_VARIANTS = (
+    ("S", "Black"),
+    ("S", "Red"),
+    ("M", "Red"),
+    ("M", "Black"),
+    ("L", "Red"),
+    ("XL", "Black"),
+)
 
 _PRODUCT_SQL = (
     "INSERT INTO products (id, item_id, name, description, category_id, item_tax_group,"
@@ -136,41 +181,87 @@ def _master_data(conn: sqlite3.Connection, rng: random.Random) -> list[tuple[str
     Returns (department, group, leaf category id) for every leaf, in a fixed order.
     """
     x = conn.executemany
-    x("INSERT INTO tax_codes (code, name, rate) VALUES (?, ?, ?)",
-      [("VAT19", "VAT 19 %", "19"), ("VAT7", "VAT 7 %", "7")])
-    x("INSERT INTO tax_groups (group_id, name) VALUES (?, ?)",
-      [("store", "Germany"), ("standard", "Standard rate"), ("reduced", "Reduced rate"),
-       ("exempt", "Exempt")])
-    x("INSERT INTO tax_group_codes (group_id, code) VALUES (?, ?)",
-      [("store", "VAT19"), ("store", "VAT7"), ("standard", "VAT19"), ("reduced", "VAT7")])
+    x(
+        "INSERT INTO tax_codes (code, name, rate) VALUES (?, ?, ?)",
+        [("VAT19", "VAT 19 %", "19"), ("VAT7", "VAT 7 %", "7")],
+    )
+    x(
+        "INSERT INTO tax_groups (group_id, name) VALUES (?, ?)",
+        [
+            ("store", "Germany"),
+            ("standard", "Standard rate"),
+            ("reduced", "Reduced rate"),
+            ("exempt", "Exempt"),
+        ],
+    )
+    x(
+        "INSERT INTO tax_group_codes (group_id, code) VALUES (?, ?)",
+        [("store", "VAT19"), ("store", "VAT7"), ("standard", "VAT19"), ("reduced", "VAT7")],
+    )
     conn.execute(
         "INSERT INTO stores (store_id, name, currency_code, currency_decimals, currency_symbol,"
         " prices_include_tax, tax_rounding, store_tax_group, cash_rounding, cash_rounding_mode,"
         " timezone, address_lines, receipt_footer) VALUES (?, ?, 'EUR', 2, '€', 1, 'per_line',"
         " 'store', NULL, 'normal', 'Europe/Berlin', ?, ?)",
-        (DEMO_STORE_ID, "Tillpoint Demo Market",
-         json.dumps(["Marktstraße 1", "10115 Berlin", "VAT ID DE000000000"]),
-         json.dumps(["Thank you for shopping with us!", "Returns within 30 days with receipt."])),
+        (
+            DEMO_STORE_ID,
+            "Tillpoint Demo Market",
+            json.dumps(["Marktstraße 1", "10115 Berlin", "VAT ID DE000000000"]),
+            json.dumps(["Thank you for shopping with us!", "Returns within 30 days with receipt."]),
+        ),
     )
-    x("INSERT INTO registers (register_id, store_id, name, receipt_mask, self_checkout)"
-      " VALUES (?, ?, ?, ?, ?)",
-      [("R1", DEMO_STORE_ID, "Till 1", "{store}-{register}-{yyyy}{mm}{dd}-{seq:06}", 0),
-       ("R2", DEMO_STORE_ID, "Self-checkout 2", "{store}-{register}-{yy}{mm}{dd}-{seq:05}", 1)])
-    x("INSERT INTO tender_types (store_id, tender_type_id, name, kind, gives_change, min_amount,"
-      " max_amount, cash_rounding, currency, opens_drawer, position)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      [(DEMO_STORE_ID, "cash", "Cash", "cash", 1, None, None, None, None, 1, 1),
-       (DEMO_STORE_ID, "card", "Card", "card", 0, "0.01", "5000", None, None, 0, 2),
-       (DEMO_STORE_ID, "check", "Check", "check", 0, None, "1000", None, None, 1, 3),
-       (DEMO_STORE_ID, "usd", "US Dollar", "foreign_currency", 0, None, None, None, "USD", 1, 4)])
-    conn.execute("INSERT INTO exchange_rates (store_id, currency_code, decimals, rounding, symbol,"
-                 " rate) VALUES (?, 'USD', 2, 'normal', '$', '0.92')", (DEMO_STORE_ID,))
-    x("INSERT INTO units (code, name, decimals) VALUES (?, ?, ?)",
-      [("ea", "Each", 0), ("kg", "Kilogram", 3), ("g", "Gram", 0), ("pk6", "Six-pack", 0),
-       ("cs", "Case", 0)])
+    x(
+        "INSERT INTO registers (register_id, store_id, name, receipt_mask, self_checkout)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [
+            ("R1", DEMO_STORE_ID, "Till 1", "{store}-{register}-{yyyy}{mm}{dd}-{seq:06}", 0),
+            ("R2", DEMO_STORE_ID, "Self-checkout 2", "{store}-{register}-{yy}{mm}{dd}-{seq:05}", 1),
+        ],
+    )
+    x(
+        "INSERT INTO tender_types (store_id, tender_type_id, name, kind, gives_change, min_amount,"
+        " max_amount, cash_rounding, currency, opens_drawer, position)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (DEMO_STORE_ID, "cash", "Cash", "cash", 1, None, None, None, None, 1, 1),
+            (DEMO_STORE_ID, "card", "Card", "card", 0, "0.01", "5000", None, None, 0, 2),
+            (DEMO_STORE_ID, "check", "Check", "check", 0, None, "1000", None, None, 1, 3),
+            (
+                DEMO_STORE_ID,
+                "usd",
+                "US Dollar",
+                "foreign_currency",
+                0,
+                None,
+                None,
+                None,
+                "USD",
+                1,
+                4,
+            ),
+        ],
+    )
+    conn.execute(
+        "INSERT INTO exchange_rates (store_id, currency_code, decimals, rounding, symbol,"
+        " rate) VALUES (?, 'USD', 2, 'normal', '$', '0.92')",
+        (DEMO_STORE_ID,),
+    )
+    x(
+        "INSERT INTO units (code, name, decimals) VALUES (?, ?, ?)",
+        [
+            ("ea", "Each", 0),
+            ("kg", "Kilogram", 3),
+            ("g", "Gram", 0),
+            ("pk6", "Six-pack", 0),
+            ("cs", "Case", 0),
+        ],
+    )
     x(_CONVERSION_SQL, [("pk6", "ea", "6", None), ("kg", "g", "1000", None)])
-    x("INSERT INTO operators (operator_id, name, active) VALUES (?, ?, 1)",
-      sorted(DEMO_OPERATORS.items()))
+    x(
+        "INSERT INTO operators (operator_id, name, active) VALUES (?, ?, 1)",
+        sorted(DEMO_OPERATORS.items()),
+    )
+    seed_store_operations(conn, DEMO_STORE_ID)
     categories: list[tuple[str, str, str | None]] = []
     leaves: list[tuple[str, str, str]] = []
     for d, (dept, groups) in enumerate(W.DEPARTMENTS.items(), start=1):
@@ -191,28 +282,88 @@ def _demo_items(rows: _Rows, today: dt.date) -> None:
     """The fixed demo products (ids 1..10), documented in DEMO_PRODUCTS."""
     d = DEMO_PRODUCTS
     specs = [  # key, desc, category, tax group, unit, flags(w, k, age, sco, ret, serial)
-        ("espresso", "Whole roasted espresso beans, dark roast.", "C05-03-1", "reduced", "ea",
-         (0, 0, 0, 0, 0, 0)),
-        ("bananas", "Fairtrade bananas, sold by weight.", "C03-01-3", "reduced", "kg",
-         (1, 0, 0, 0, 0, 0)),
-        ("wine", "Dry red wine from the Languedoc.", "C06-04-2", "standard", "ea",
-         (0, 0, 18, 0, 0, 0)),
+        (
+            "espresso",
+            "Whole roasted espresso beans, dark roast.",
+            "C05-03-1",
+            "reduced",
+            "ea",
+            (0, 0, 0, 0, 0, 0),
+        ),
+        (
+            "bananas",
+            "Fairtrade bananas, sold by weight.",
+            "C03-01-3",
+            "reduced",
+            "kg",
+            (1, 0, 0, 0, 0, 0),
+        ),
+        (
+            "wine",
+            "Dry red wine from the Languedoc.",
+            "C06-04-2",
+            "standard",
+            "ea",
+            (0, 0, 18, 0, 0, 0),
+        ),
         ("tshirt", "Cotton crew-neck t-shirt.", "C10-01-1", "standard", "ea", (0, 0, 0, 0, 0, 0)),
-        ("gift_wrap", "Gift wrapping service, price keyed in.", "C08-04-1", "standard", "ea",
-         (0, 1, 0, 0, 1, 0)),
+        (
+            "gift_wrap",
+            "Gift wrapping service, price keyed in.",
+            "C08-04-1",
+            "standard",
+            "ea",
+            (0, 1, 0, 0, 1, 0),
+        ),
         ("cola", "Classic cola, 0.33 l can.", "C06-02-1", "standard", "ea", (0, 0, 0, 0, 0, 0)),
         ("milk", "Fresh whole milk 3.5 % fat.", "C02-01-1", "reduced", "ea", (0, 0, 0, 0, 0, 0)),
-        ("headphones", "Over-ear studio headphones.", "C11-01-2", "standard", "ea",
-         (0, 0, 0, 0, 0, 1)),
-        ("knife", "Forged chef's knife, 20 cm blade.", "C08-03-2", "standard", "ea",
-         (0, 0, 18, 1, 0, 0)),
-        ("chocolate", "Dark chocolate 70 % cocoa.", "C07-01-1", "reduced", "ea",
-         (0, 0, 0, 0, 0, 0)),
+        (
+            "headphones",
+            "Over-ear studio headphones.",
+            "C11-01-2",
+            "standard",
+            "ea",
+            (0, 0, 0, 0, 0, 1),
+        ),
+        (
+            "knife",
+            "Forged chef's knife, 20 cm blade.",
+            "C08-03-2",
+            "standard",
+            "ea",
+            (0, 0, 18, 1, 0, 0),
+        ),
+        (
+            "chocolate",
+            "Dark chocolate 70 % cocoa.",
+            "C07-01-1",
+            "reduced",
+            "ea",
+            (0, 0, 0, 0, 0, 0),
+        ),
     ]
     for rowid, (key, desc, cat, tax, unit, (w, k, age, sco, ret, serial)) in enumerate(specs, 1):
         item = d[key]
-        rows.products.append((rowid, item.item_id, item.name, desc, cat, tax, str(item.price),
-                              unit, w, k, age, sco, ret, serial, 0, 0))
+        rows.products.append(
+            (
+                rowid,
+                item.item_id,
+                item.name,
+                desc,
+                cat,
+                tax,
+                str(item.price),
+                unit,
+                w,
+                k,
+                age,
+                sco,
+                ret,
+                serial,
+                0,
+                0,
+            )
+        )
         if key not in ("tshirt", "cola"):
             rows.barcodes.append((item.barcodes[key], item.item_id, None, None, "1"))
     tshirt = d["tshirt"]
@@ -221,16 +372,29 @@ def _demo_items(rows: _Rows, today: dt.date) -> None:
     ):
         vid = f"{tshirt.item_id}-{pos:02d}"
         price = "14.99" if size == "XL" else None
-        rows.variants.append((vid, tshirt.item_id, json.dumps({"colour": colour, "size": size}),
-                              price, pos))
+        rows.variants.append(
+            (vid, tshirt.item_id, json.dumps({"colour": colour, "size": size}), price, pos)
+        )
         rows.barcodes.append((code, tshirt.item_id, vid, None, "1"))
     cola = d["cola"]
     rows.barcodes.append((cola.barcodes["cola"], cola.item_id, None, None, "1"))
     rows.barcodes.append((cola.barcodes["cola_pack"], cola.item_id, None, "pk6", "1"))
-    rows.prices.append((d["milk"].item_id, "0.99", (today - dt.timedelta(days=3)).isoformat(),
-                        (today + dt.timedelta(days=11)).isoformat()))
-    rows.prices.append((d["milk"].item_id, "1.09", (today - dt.timedelta(days=40)).isoformat(),
-                        (today - dt.timedelta(days=20)).isoformat()))
+    rows.prices.append(
+        (
+            d["milk"].item_id,
+            "0.99",
+            (today - dt.timedelta(days=3)).isoformat(),
+            (today + dt.timedelta(days=11)).isoformat(),
+        )
+    )
+    rows.prices.append(
+        (
+            d["milk"].item_id,
+            "1.09",
+            (today - dt.timedelta(days=40)).isoformat(),
+            (today - dt.timedelta(days=20)).isoformat(),
+        )
+    )
 
 
 class _Generator:
@@ -281,11 +445,26 @@ class _Generator:
         age = 18 if group in W.AGE_GROUPS and r() < 0.85 else 0
         serial = 1 if dept in W.SERIAL_DEPARTMENTS and r() < 0.11 else 0
         sco = 1 if age or r() < 0.005 else 0
-        rows.products.append((
-            rowid, item_id, name, desc, category, tax, _money(cents), "kg" if weighed else "ea",
-            int(weighed), int(keyed), age, sco, int(r() < 0.02), serial, int(r() < 0.004),
-            int(r() < 0.004),
-        ))
+        rows.products.append(
+            (
+                rowid,
+                item_id,
+                name,
+                desc,
+                category,
+                tax,
+                _money(cents),
+                "kg" if weighed else "ea",
+                int(weighed),
+                int(keyed),
+                age,
+                sco,
+                int(r() < 0.02),
+                serial,
+                int(r() < 0.004),
+                int(r() < 0.004),
+            )
+        )
         if master:
             self._variants(item_id, cents, rows)
         else:
@@ -325,8 +504,10 @@ class _Generator:
         rng, today = self.rng, self.today
         roll = rng.random()
         if roll < 0.4:  # running now
-            start, end = today - dt.timedelta(rng.randint(1, 30)), today + dt.timedelta(
-                rng.randint(1, 30))
+            start, end = (
+                today - dt.timedelta(rng.randint(1, 30)),
+                today + dt.timedelta(rng.randint(1, 30)),
+            )
         elif roll < 0.5:  # running, open-ended
             start, end = today - dt.timedelta(rng.randint(1, 60)), None
         elif roll < 0.9:  # expired
@@ -365,8 +546,14 @@ def seed_store(
     total = max(products, len(DEMO_PRODUCTS))
     conn = sqlite3.connect(tmp, isolation_level=None)
     try:
-        for pragma in ("journal_mode = OFF", "synchronous = OFF", "foreign_keys = OFF",
-                       "cache_size = -131072", "temp_store = MEMORY", "locking_mode = EXCLUSIVE"):
+        for pragma in (
+            "journal_mode = OFF",
+            "synchronous = OFF",
+            "foreign_keys = OFF",
+            "cache_size = -131072",
+            "temp_store = MEMORY",
+            "locking_mode = EXCLUSIVE",
+        ):
             conn.execute(f"PRAGMA {pragma}").fetchall()
         deferred = _drop_deferred(conn)
         conn.execute("BEGIN")
@@ -401,8 +588,9 @@ def seed_store(
         conn.close()
     os.replace(tmp, path)
     report("done", 1, 1)
-    return SeedSummary(path, total, n_variants, n_barcodes, time.perf_counter() - started,
-                       path.stat().st_size)
+    return SeedSummary(
+        path, total, n_variants, n_barcodes, time.perf_counter() - started, path.stat().st_size
+    )
 
 
 def _drop_deferred(conn: sqlite3.Connection) -> list[str]:
@@ -431,7 +619,8 @@ def sample_barcodes(db: Database, n: int, *, seed: int = 0, sellable: bool = Tru
         " AND p.weighed + p.keyed_in_price + p.min_age + p.blocked_at_self_checkout"
         " + p.serial_required + p.blocked_for_sale + p.inactive = 0 AND (b.variant_id IS NOT NULL"
         " OR NOT EXISTS (SELECT 1 FROM variants v WHERE v.item_id = p.item_id))"
-        if sellable else ""
+        if sellable
+        else ""
     )
     sql = (
         "SELECT b.code FROM products p JOIN barcodes b ON b.item_id = p.item_id"

@@ -56,9 +56,7 @@ def load_store_config(db: Database, store_id: str) -> StoreConfig:
             store = s.get(StoreRow, store_id)
             if store is None:
                 raise LookupError(f"store {store_id!r} is not in {db.path.name}")
-            codes = {
-                c.code: TaxCode(c.code, c.name, c.rate) for c in s.scalars(select(TaxCodeRow))
-            }
+            codes = {c.code: TaxCode(c.code, c.name, c.rate) for c in s.scalars(select(TaxCodeRow))}
             group_ids = s.scalars(select(TaxGroupRow.group_id))
             groups: dict[str, set[str]] = {g: set() for g in group_ids}
             for link in s.scalars(select(TaxGroupCodeRow)):
@@ -79,8 +77,10 @@ def load_store_config(db: Database, store_id: str) -> StoreConfig:
                 store_id=store.store_id,
                 name=store.name,
                 currency=Currency(
-                    store.currency_code, store.currency_decimals,
-                    RoundingMode(store.currency_rounding), store.currency_symbol,
+                    store.currency_code,
+                    store.currency_decimals,
+                    RoundingMode(store.currency_rounding),
+                    store.currency_symbol,
                 ),
                 tax=TaxSetup(codes, {g: frozenset(c) for g, c in groups.items()}),
                 tender_types={t.tender_type_id: _tender_type(t) for t in tenders},
@@ -112,9 +112,15 @@ def load_store_config(db: Database, store_id: str) -> StoreConfig:
 
 def _tender_type(t: TenderTypeRow) -> TenderType:
     return TenderType(
-        tender_type_id=t.tender_type_id, name=t.name, kind=TenderKind(t.kind),
-        gives_change=t.gives_change, min_amount=t.min_amount, max_amount=t.max_amount,
-        cash_rounding=t.cash_rounding, currency=t.currency, opens_drawer=t.opens_drawer,
+        tender_type_id=t.tender_type_id,
+        name=t.name,
+        kind=TenderKind(t.kind),
+        gives_change=t.gives_change,
+        min_amount=t.min_amount,
+        max_amount=t.max_amount,
+        cash_rounding=t.cash_rounding,
+        currency=t.currency,
+        opens_drawer=t.opens_drawer,
     )
 
 
@@ -124,8 +130,9 @@ def load_register_config(db: Database, register_id: str) -> RegisterConfig:
             reg = s.get(RegisterRow, register_id)
             if reg is None:
                 raise LookupError(f"register {register_id!r} is not in {db.path.name}")
-            return RegisterConfig(reg.register_id, reg.store_id, reg.receipt_mask,
-                                  reg.self_checkout)
+            return RegisterConfig(
+                reg.register_id, reg.store_id, reg.receipt_mask, reg.self_checkout
+            )
 
     return _guarded(db, "load the register configuration", load)
 

@@ -38,9 +38,11 @@ def verify_ledger(db: Database) -> list[str]:
             "SELECT sale_no, transaction_id, register_id, receipt_number, receipt_seq,"
             " line_count, device_seq, journal_entry_no FROM transactions ORDER BY sale_no"
         ).fetchall()
-        line_counts = dict(conn.execute(
-            "SELECT sale_no, count(*) FROM transaction_lines GROUP BY sale_no"
-        ).fetchall())
+        line_counts = dict(
+            conn.execute(
+                "SELECT sale_no, count(*) FROM transaction_lines GROUP BY sale_no"
+            ).fetchall()
+        )
         tender_rows: dict[int, Decimal] = defaultdict(Decimal)
         for sale_no, amount in conn.execute("SELECT sale_no, amount FROM tender_lines"):
             tender_rows[sale_no] += Decimal(amount)
@@ -103,8 +105,9 @@ def verify_ledger(db: Database) -> list[str]:
     for row in journal:
         chains[row[0]].append(row)
     for reg, chain in chains.items():
-        problems += _gaps("journal entry_no", reg, [r[1] for r in chain],
-                          counters.get((reg, JOURNAL_COUNTER)))
+        problems += _gaps(
+            "journal entry_no", reg, [r[1] for r in chain], counters.get((reg, JOURNAL_COUNTER))
+        )
         prev_hash = GENESIS_HASH
         for _, entry_no, _, digest, prev, entry_hash in chain:
             if prev != prev_hash or entry_hash != _chain_hash(prev, digest):

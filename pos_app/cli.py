@@ -222,7 +222,16 @@ def build_parser() -> argparse.ArgumentParser:
     price.add_argument("scenario", help="scenario file (see docs/pricing-scenarios.md)")
     price.add_argument("--check", action="store_true", help="compare with the file's expected")
     price.set_defaults(func=_cmd_price)
+
+    import importlib
+
+    for module in _COMMAND_MODULES:  # store operations, journal...: one module per area
+        importlib.import_module(module).add_commands(sub)
     return parser
+
+
+# Each module has `add_commands(sub)` adding its subcommands (with `func` defaults).
+_COMMAND_MODULES = ("pos_app.cli_journal",)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,6 +16,8 @@ from runtime.catalog import Product, ProductFlags, SalesPrice, UnitConversion, V
 from runtime.transaction import (
     LineDiscount,
     LineTax,
+    ManualDiscount,
+    ReturnOf,
     SaleLine,
     TaxSummary,
     TenderLine,
@@ -76,7 +78,67 @@ _LINE_DEFAULTS: Json = {
     "weighed": False,
     "voided": False,
     "discounts": [],
+    "price_override": None,
+    "manual_discount": None,
+    "return_of": None,
+    "reason_code": None,
 }
+# header fields added after the first release: left out while they hold their default
+_HEADER_DEFAULTS: Json = {
+    "shift_id": None,
+    "manual_total_discount": None,
+    "automatic_discounts_off": False,
+}
+
+
+def _manual_to_dict(m: ManualDiscount | None) -> Json | None:
+    if m is None:
+        return None
+    return {"percent": _dec(m.percent), "amount": _dec(m.amount), "operator_id": m.operator_id}
+
+
+def _manual_from_dict(d: Json | None) -> ManualDiscount | None:
+    if d is None:
+        return None
+    return ManualDiscount(_undec(d["percent"]), _undec(d["amount"]), d["operator_id"])
+
+
+def _taxes_to_list(taxes: tuple[LineTax, ...]) -> list[Json]:
+    return [{"code": t.code, "rate": str(t.rate), "amount": str(t.amount)} for t in taxes]
+
+
+def _taxes_from_list(items: list[Json]) -> tuple[LineTax, ...]:
+    return tuple(LineTax(t["code"], Decimal(t["rate"]), Decimal(t["amount"])) for t in items)
+
+
+def _return_to_dict(r: ReturnOf | None) -> Json | None:
+    if r is None:
+        return None
+    return {
+        "transaction_id": r.transaction_id,
+        "line_id": r.line_id,
+        "receipt_number": r.receipt_number,
+        "register_id": r.register_id,
+        "original_quantity": str(r.original_quantity),
+        "original_net_amount": str(r.original_net_amount),
+        "original_amount_incl_tax": str(r.original_amount_incl_tax),
+        "original_taxes": _taxes_to_list(r.original_taxes),
+    }
+
+
+def _return_from_dict(d: Json | None) -> ReturnOf | None:
+    if d is None:
+        return None
+    return ReturnOf(
+        transaction_id=d["transaction_id"],
+        line_id=d["line_id"],
+        receipt_number=d["receipt_number"],
+        register_id=d["register_id"],
+        original_quantity=Decimal(d["original_quantity"]),
+        original_net_amount=Decimal(d["original_net_amount"]),
+        original_amount_incl_tax=Decimal(d["original_amount_incl_tax"]),
+        original_taxes=_taxes_from_list(d["original_taxes"]),
+    )
 
 
 def _compact(data: Json, defaults: Json) -> Json:
@@ -200,11 +262,13 @@ def _line_dict(line: SaleLine) -> Json:
         "gross_amount": str(line.gross_amount),
         "discount_amount": str(line.discount_amount),
         "net_amount": str(line.net_amount),
-        "taxes": [
-            {"code": t.code, "rate": str(t.rate), "amount": str(t.amount)} for t in line.taxes
-        ],
+        "taxes": _taxes_to_list(line.taxes),
         "amount_excl_tax": str(line.amount_excl_tax),
         "amount_incl_tax": str(line.amount_incl_tax),
+        "price_override": _dec(line.price_override),
+        "manual_discount": _manual_to_dict(line.manual_discount),
+        "return_of": _return_to_dict(line.return_of),
+        "reason_code": line.reason_code,
     }
 
 
@@ -231,11 +295,13 @@ def line_from_dict(data: Json) -> SaleLine:
         gross_amount=Decimal(d["gross_amount"]),
         discount_amount=Decimal(d["discount_amount"]),
         net_amount=Decimal(d["net_amount"]),
-        taxes=tuple(
-            LineTax(t["code"], Decimal(t["rate"]), Decimal(t["amount"])) for t in d["taxes"]
-        ),
+        taxes=_taxes_from_list(d["taxes"]),
         amount_excl_tax=Decimal(d["amount_excl_tax"]),
         amount_incl_tax=Decimal(d["amount_incl_tax"]),
+        price_override=_undec(d["price_override"]),
+        manual_discount=_manual_from_dict(d["manual_discount"]),
+        return_of=_return_from_dict(d["return_of"]),
+        reason_code=d["reason_code"],
     )
 
 
@@ -309,7 +375,12 @@ def totals_from_dict(d: Json) -> Totals:
 
 def header_to_dict(tx: Transaction) -> Json:
     """Everything but the lines: what changes on every operation."""
-    return {
+    later = {
+        "shift_id": tx.shift_id,
+        "manual_total_discount": _manual_to_dict(tx.manual_total_discount),
+        "automatic_discounts_off": tx.automatic_discounts_off,
+    }
+    return _compact(later, _HEADER_DEFAULTS) | {
         "transaction_id": tx.transaction_id,
         "store_id": tx.store_id,
         "register_id": tx.register_id,
@@ -354,6 +425,9 @@ def transaction_from_parts(header: Json, lines: list[SaleLine]) -> Transaction:
         receipt_number=header["receipt_number"],
         ended_at=_untime(header["ended_at"]),
         void_reason=header["void_reason"],
+        shift_id=header.get("shift_id"),
+        manual_total_discount=_manual_from_dict(header.get("manual_total_discount")),
+        automatic_discounts_off=header.get("automatic_discounts_off", False),
     )
 
 

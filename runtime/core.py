@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -23,12 +23,14 @@ from runtime.extensions import (
     run_before,
 )
 from runtime.money import ZERO
-from runtime.operations import ChangeRecord, OpResult, Refusal, RefusalCode
+from runtime.operations import Approval, ChangeRecord, OpResult, Permission, Refusal, RefusalCode
 from runtime.ports import (
+    AccessControl,
     CartStore,
     CatalogReader,
     Clock,
     IdGenerator,
+    LinePricing,
     PaymentTerminal,
     PricingContext,
     PricingService,
@@ -39,6 +41,8 @@ from runtime.ports import (
 )
 from runtime.receipt import ReceiptDocument, build_receipt
 from runtime.receipt_numbers import validate_mask
+from runtime.return_ports import JournalReader
+from runtime.shift_ports import ShiftStore
 from runtime.totals import reprice
 from runtime.transaction import SaleLine, Transaction, TransactionState
 
@@ -68,6 +72,9 @@ class Ports:
     suspended: SuspendedStore
     ledger: SalesLedger
     payment: PaymentTerminal | None = None
+    access: AccessControl | None = None  # None: nothing that needs a permission is allowed
+    shifts: ShiftStore | None = None  # None: no drawer (sales carry no shift)
+    journal: JournalReader | None = None  # None: no returns with a receipt, no journal search
 
 
 def refused(code: RefusalCode, message: str, *details: str) -> Refusal:
@@ -98,6 +105,7 @@ class CommerceCore:
         self._last_finished: Transaction | None = None
         self._reprice_all = True
         self._just_finished: Transaction | None = None  # until another transaction is adopted
+        self.shift_id: str | None = None  # the open shift new sales count in (shift operations)
 
     # ---- reading ------------------------------------------------------------------------------
 
@@ -133,7 +141,7 @@ class CommerceCore:
         self, operation: str, request: object, step: Callable[[], Step[T] | Refusal]
     ) -> OpResult[T]:
         context = TriggerContext(operation, request, self._tx)
-        refusal = run_before(self.extensions, context)
+        refusal = self._session_refusal(operation) or run_before(self.extensions, context)
         if refusal is None:
             try:
                 outcome = step()
@@ -152,6 +160,43 @@ class CommerceCore:
             result = OpResult(value=outcome[2], changes=outcome[1])
         run_after(self.extensions, context, result)  # type: ignore[arg-type]
         return result
+
+    # ---- permissions --------------------------------------------------------------------------
+
+    def _authorize(
+        self,
+        permission: Permission,
+        approval: Approval | None,
+        action: str,
+        *,
+        transaction_id: str | None = None,
+        details: dict[str, str] | None = None,
+    ) -> Refusal | None:
+        """The runtime's own permission check: the UI is not the guard."""
+        if self.operator_id is None:
+            return refused(RefusalCode.NOT_SIGNED_IN, "Sign in first.")
+        access = self.ports.access
+        if access is None:
+            return refused(
+                RefusalCode.PERMISSION_REQUIRED,
+                f"This register has no staff directory, so {action} is not allowed.",
+                permission.value,
+            )
+        tid = transaction_id
+        if tid is None and self._tx is not None:
+            tid = self._tx.transaction_id
+        return access.authorize(
+            self.operator_id,
+            permission,
+            approval,
+            action=action,
+            transaction_id=tid,
+            details=details,
+        )
+
+    def _drawer_refusal(self, action: str) -> Refusal | None:
+        """Why the drawer may not be used now (no open shift...); shift operations override."""
+        return None
 
     def _no_open_tx(self) -> Refusal:
         """Why there is nothing to operate on: the sale just finished, or none was started."""
@@ -178,8 +223,31 @@ class CommerceCore:
     def _priced(self, tx: Transaction, dirty: frozenset[str] | None) -> Transaction:
         context = PricingContext(store=self.store, day=self.local_day())
         active = [line for line in tx.lines if not line.voided]
-        pricing = self.ports.pricing.price_lines(context, active)
+        sold = [line for line in active if line.quantity > 0]
+        pricing: Mapping[str, LinePricing] = self.ports.pricing.price_lines(context, sold)
+        if len(sold) != len(active):  # return lines are priced by what was paid, not today
+            returned = [line for line in active if line.quantity <= 0]
+            pricing = {**pricing, **self._return_pricing(context, tx, returned)}
+        pricing = self._with_manual_pricing(tx, pricing)
         return reprice(tx, self.store, pricing, dirty)
+
+    # ---- hooks the operation mixins override ---------------------------------------------------
+
+    def _session_refusal(self, operation: str) -> Refusal | None:
+        """Why no operation may run now (the register is locked...); session operations."""
+        return None
+
+    def _return_pricing(
+        self, context: PricingContext, tx: Transaction, lines: Sequence[SaleLine]
+    ) -> Mapping[str, LinePricing]:
+        """Prices of return lines (negative quantities); return operations override."""
+        return {}
+
+    def _with_manual_pricing(
+        self, tx: Transaction, pricing: Mapping[str, LinePricing]
+    ) -> Mapping[str, LinePricing]:
+        """Apply price overrides and manual discounts on top of the engine's pricing."""
+        return pricing
 
     def _commit(
         self, new: Transaction, changes: ChangeRecord, *, reprice_lines: bool

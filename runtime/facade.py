@@ -13,11 +13,13 @@ from runtime import line_rules
 from runtime.barcodes import malformed_reason
 from runtime.catalog import BarcodeHit
 from runtime.core import Step, refused
+from runtime.discount_ops import DiscountOperations
 from runtime.operations import (
     AddLine,
     ChangeRecord,
     CommentLine,
     OpResult,
+    Permission,
     Recall,
     Refusal,
     RefusalCode,
@@ -30,11 +32,13 @@ from runtime.operations import (
     VoidTransaction,
 )
 from runtime.ports import StorageError
-from runtime.tender_ops import TenderOperations
+from runtime.return_ops import ReturnOperations
+from runtime.session_ops import SessionOperations
+from runtime.shift_ops import ShiftOperations
 from runtime.transaction import SaleLine, Transaction, TransactionState
 
 
-class CommerceRuntime(TenderOperations):
+class CommerceRuntime(ReturnOperations, ShiftOperations, SessionOperations, DiscountOperations):
     """The register's commerce rules. Not thread-safe: one caller (the UI's worker) at a time."""
 
     # ---- transaction lifecycle ----------------------------------------------------------------
@@ -57,6 +61,7 @@ class CommerceRuntime(TenderOperations):
             register_id=self.register.register_id,
             operator_id=operator_id,
             started_at=self.ports.clock.now(),
+            shift_id=self.shift_id,
         )
 
     def _tx_or_autostart(self) -> Transaction | Refusal:
@@ -244,11 +249,16 @@ class CommerceRuntime(TenderOperations):
         return self._run("set_unit", request, lambda: self._line_op(request.line_id, change))
 
     def void_line(self, request: VoidLine) -> OpResult[SaleLine]:
-        return self._run(
-            "void_line",
-            request,
-            lambda: self._line_op(request.line_id, lambda line: replace(line, voided=True)),
-        )
+        def change(line: SaleLine) -> SaleLine | Refusal:
+            refusal = self._authorize(
+                Permission.VOID,
+                request.approval,
+                "void a line",
+                details={"line_id": line.line_id, "item_id": line.item_id},
+            )
+            return refusal or replace(line, voided=True)
+
+        return self._run("void_line", request, lambda: self._line_op(request.line_id, change))
 
     def comment_line(self, request: CommentLine) -> OpResult[SaleLine]:
         def change(line: SaleLine) -> SaleLine | Refusal:
@@ -268,6 +278,15 @@ class CommerceRuntime(TenderOperations):
                 return tx
             if request.exempt and not request.reason.strip():
                 return refused(RefusalCode.WRONG_STATE, "Give a reason for the tax exemption.")
+            if request.exempt:
+                refusal = self._authorize(
+                    Permission.TAX_EXEMPT,
+                    request.approval,
+                    "exempt the sale from tax",
+                    details={"reason": request.reason.strip()},
+                )
+                if refusal:
+                    return refusal
             new = replace(tx, tax_exempt=request.exempt, tax_exempt_reason=request.reason.strip())
             self._reprice_all = True  # every line's tax changes
             changes = self._commit(new, ChangeRecord(totals=True), reprice_lines=True)
@@ -295,6 +314,14 @@ class CommerceRuntime(TenderOperations):
                     "Payments were taken; hand them back and void those tender lines before "
                     "voiding the transaction, so the drawer stays right.",
                 )
+            refusal = self._authorize(
+                Permission.VOID,
+                request.approval,
+                "void the transaction",
+                details={"reason": request.reason.strip()},
+            )
+            if refusal:
+                return refusal
             voided = replace(
                 tx,
                 state=TransactionState.VOIDED,
@@ -318,6 +345,9 @@ class CommerceRuntime(TenderOperations):
                 return refused(
                     RefusalCode.WRONG_STATE, "Void the tenders before suspending the transaction."
                 )
+            refusal = self._authorize(Permission.SUSPEND, request.approval, "suspend the sale")
+            if refusal:
+                return refusal
             suspended = replace(tx, state=TransactionState.SUSPENDED)
             self.ports.suspended.suspend(suspended)
             self._tx = None

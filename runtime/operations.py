@@ -40,6 +40,60 @@ class RefusalCode(enum.StrEnum):
     NOT_SUSPENDED = "not_suspended"
     STORAGE = "storage"
     EXTENSION = "extension"
+    # staff and security (#4)
+    NOT_SIGNED_IN = "not_signed_in"
+    UNKNOWN_OPERATOR = "unknown_operator"
+    WRONG_SECRET = "wrong_secret"
+    LOCKED_OUT = "locked_out"
+    LOCKED = "locked"
+    WEAK_SECRET = "weak_secret"
+    PERMISSION_REQUIRED = "permission_required"
+    OVERRIDE_REFUSED = "override_refused"
+    DISCOUNT_LIMIT = "discount_limit"
+    # shifts and the drawer (#4)
+    NO_SHIFT = "no_shift"
+    SHIFT_OPEN = "shift_open"
+    SHIFT_CLOSED = "shift_closed"
+    SHIFT_ELSEWHERE = "shift_elsewhere"
+    NEEDS_SERVER = "needs_server"
+    DECLARATION_REQUIRED = "declaration_required"
+    INVALID_COUNT = "invalid_count"
+    UNKNOWN_REASON = "unknown_reason"
+    REASON_REQUIRED = "reason_required"
+    # returns and the journal (#4)
+    UNKNOWN_RECEIPT = "unknown_receipt"
+    NOT_RETURNABLE = "not_returnable"
+    RETURN_EXCEEDS_SOLD = "return_exceeds_sold"
+    REFUND_TENDER = "refund_tender"
+
+
+class Permission(enum.StrEnum):
+    """What a permission group may allow (PRODUCT.md, "Security"). Discount limits are numbers
+    on the group, not flags, and are checked separately."""
+
+    MANAGER = "manager"
+    VOID = "void"
+    SUSPEND = "suspend"
+    PRICE_OVERRIDE = "price_override"
+    NO_SALE = "no_sale"
+    XZ_REPORTS = "xz_reports"
+    DECLARATIONS = "declarations"
+    DRAWER_OPERATIONS = "drawer_operations"
+    BLIND_CLOSE = "blind_close"
+    RETURN_WITH_RECEIPT = "return_with_receipt"
+    RETURN_WITHOUT_RECEIPT = "return_without_receipt"
+    REFUND_CARD_TO_CASH = "refund_card_to_cash"
+    TAX_EXEMPT = "tax_exempt"
+    MANUAL_DISCOUNT = "manual_discount"  # within the group's limits
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    """A manager override for one operation: a *different* operator who holds the permission
+    types their id and password (or scans their badge) into the override dialog."""
+
+    approver_id: str
+    secret: str = field(repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +115,8 @@ class ChangeRecord:
     totals: bool = False
     tenders: bool = False
     state: bool = False
+    session: bool = False  # who is signed in, lock state
+    shift: bool = False  # shift status, drawer totals
 
     @property
     def anything(self) -> bool:
@@ -71,6 +127,8 @@ class ChangeRecord:
             or self.totals
             or self.tenders
             or self.state
+            or self.session
+            or self.shift
         )
 
 
@@ -130,6 +188,7 @@ class SetUnit:
 @dataclass(frozen=True, slots=True)
 class VoidLine:
     line_id: str
+    approval: Approval | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,16 +201,18 @@ class CommentLine:
 class SetTaxExempt:
     exempt: bool
     reason: str = ""
+    approval: Approval | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class VoidTransaction:
     reason: str = ""
+    approval: Approval | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Suspend:
-    pass
+    approval: Approval | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from runtime.catalog import BarcodeHit, Product
 from runtime.config import StoreConfig
+from runtime.operations import Approval, Permission, Refusal
 from runtime.transaction import LineDiscount, SaleLine, Transaction
 
 
@@ -121,6 +122,10 @@ class PaymentTerminal(Protocol):
         """Reverse (void) an approved payment; APPROVED means the reversal went through."""
         ...
 
+    def refund(self, request: PaymentRequest, original_reference: str | None) -> PaymentOutcome:
+        """Pay money back to a card (a return); APPROVED means the refund went through."""
+        ...
+
 
 class CartStore(Protocol):
     """Keeps the in-progress transaction of each register across crashes."""
@@ -165,4 +170,48 @@ class SalesLedger(Protocol):
         For a concluded sale the ledger takes the register's next gap-free receipt sequence
         inside that transaction and stores `receipt_number_for(seq)` on it.
         """
+        ...
+
+
+class AccessControl(Protocol):
+    """Permission checks, manager overrides and the audit log (runtime.security implements it
+    over the staff ports). Every call that grants, overrides or refuses is audited."""
+
+    def authorize(
+        self,
+        operator_id: str | None,
+        permission: Permission,
+        approval: Approval | None,
+        *,
+        action: str,
+        transaction_id: str | None = None,
+        details: Mapping[str, str] | None = None,
+    ) -> Refusal | None:
+        """None when `operator_id` holds `permission`, or `approval` names a *different*
+        operator with the right secret who holds it; otherwise the refusal to show."""
+        ...
+
+    def authorize_discount(
+        self,
+        operator_id: str | None,
+        scope: str,
+        percent: Decimal | None,
+        amount: Decimal,
+        approval: Approval | None,
+        *,
+        transaction_id: str | None = None,
+    ) -> Refusal | None:
+        """A manual discount (`scope` "line" or "total") of `percent` or of `amount` money,
+        within the operator's (or the approver's) permission group limits."""
+        ...
+
+    def audit(
+        self,
+        operator_id: str | None,
+        action: str,
+        *,
+        transaction_id: str | None = None,
+        details: Mapping[str, str] | None = None,
+    ) -> None:
+        """Record a sensitive operation that needs no permission check (e.g. sign-out)."""
         ...

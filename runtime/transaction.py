@@ -44,6 +44,33 @@ class LineTax:
 
 
 @dataclass(frozen=True, slots=True)
+class ManualDiscount:
+    """A cashier's discount on a line or the whole transaction: exactly one of percent/amount."""
+
+    percent: Decimal | None = None
+    amount: Decimal | None = None
+    operator_id: str = ""  # who gave it (or the approving manager)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnOf:
+    """The original sale line a return line refunds, with what the customer paid for it.
+
+    A return refunds the original net price after discounts, and the original tax: for a
+    partial return, `quantity / original_quantity` of those amounts (see runtime.returns).
+    """
+
+    transaction_id: str
+    line_id: str
+    receipt_number: str | None
+    register_id: str
+    original_quantity: Decimal
+    original_net_amount: Decimal
+    original_amount_incl_tax: Decimal
+    original_taxes: tuple[LineTax, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SaleLine:
     """A line: what the cashier entered (inputs) and what pricing and tax made of it."""
 
@@ -58,6 +85,10 @@ class SaleLine:
     comment: str = ""
     weighed: bool = False
     voided: bool = False
+    price_override: Decimal | None = None  # a cashier's unit price, permission checked
+    manual_discount: ManualDiscount | None = None
+    return_of: ReturnOf | None = None  # a return line (negative quantity) with a receipt
+    reason_code: str | None = None  # why: return without receipt, price override
     # derived by repricing
     unit_price: Decimal = ZERO
     price_source: str = ""
@@ -170,6 +201,15 @@ class Transaction:
     receipt_number: str | None = None
     ended_at: dt.datetime | None = None
     void_reason: str = ""
+    shift_id: str | None = None  # the shift (and drawer) the sale counts in; None: no drawer
+    manual_total_discount: ManualDiscount | None = None
+    automatic_discounts_off: bool = False  # the cashier removed the automatic discounts
+
+    @property
+    def is_return(self) -> bool:
+        """Only return lines (an exchange has sale lines too and is not a pure return)."""
+        active = self.active_lines
+        return bool(active) and all(line.quantity < 0 for line in active)
 
     @property
     def active_lines(self) -> tuple[SaleLine, ...]:

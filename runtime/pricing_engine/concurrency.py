@@ -183,9 +183,7 @@ def _offer(d: Discount, method: DiscountMethod, value: Decimal) -> _Offer:
     return offer
 
 
-def offers_for(
-    state: LineState, discounts: Sequence[Discount]
-) -> dict[int, list[_Offer]]:
+def offers_for(state: LineState, discounts: Sequence[Discount]) -> dict[int, list[_Offer]]:
     """Non-threshold discounts that reach this line, by priority; misses go to `lost`."""
     line = state.line
     by_prio: dict[int, list[_Offer]] = {}

@@ -138,7 +138,7 @@ class Discount:
         return (vf is None or vf <= day) and (vt is None or day <= vt)
 
     def scope(self, item_id: str, variant_id: str | None, categories: tuple[str, ...]) -> str:
-        """"excluded", "out" (not included) or "in"; exclusions always win."""
+        """ "excluded", "out" (not included) or "in"; exclusions always win."""
         if (
             item_id in self.exclude_item_ids
             or (variant_id is not None and variant_id in self.exclude_variant_ids)

@@ -251,9 +251,7 @@ def evaluate_discounts(
             blocked.update(lost)
     thresholds = [d for d in active if d.kind is DiscountKind.THRESHOLD]
     if thresholds:
-        apply_thresholds(
-            thresholds, [s for s in states if s.line.quantity > ZERO], model, unit
-        )
+        apply_thresholds(thresholds, [s for s in states if s.line.quantity > ZERO], model, unit)
     return _result(states)
 
 

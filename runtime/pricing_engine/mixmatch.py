@@ -44,7 +44,7 @@ EXACT_NODE_BUDGET = 2_000  # candidate sets the exact search may evaluate before
 
 
 def scope(d: Discount, line: DiscountLine) -> str:
-    """"excluded", "out" or "in": the discount's own scope, then at least one line group."""
+    """ "excluded", "out" or "in": the discount's own scope, then at least one line group."""
     own = d.scope(line.item_id, line.variant_id, line.category_ids)
     if own != "in":
         return own
@@ -235,9 +235,7 @@ def _greedy_set(
     cheap_first = retailer and d.deal is not MixMatchDeal.LEAST_EXPENSIVE
     for g in order:
         need, eligible = groups[g]
-        ranked = sorted(
-            eligible, key=lambda i: (p.prices[i] if cheap_first else -p.prices[i], i)
-        )
+        ranked = sorted(eligible, key=lambda i: (p.prices[i] if cheap_first else -p.prices[i], i))
         for i in ranked:
             take = min(left[i], need)
             left[i] -= take
@@ -302,10 +300,7 @@ def _candidates(
             continue
         if line.quantity != line.quantity.to_integral_value():
             continue  # weighed / fractional quantities do not form sets
-        if any(
-            (d.discount_id, line.line_id) not in blocked and inside(d, line)
-            for d in discounts
-        ):
+        if any((d.discount_id, line.line_id) not in blocked and inside(d, line) for d in discounts):
             out.append(line)
     return out
 
@@ -320,9 +315,7 @@ def _problem(
     inside = inside or _in_scope
     groups: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
     for d in discounts:
-        reach = [
-            (d.discount_id, ln.line_id) not in blocked and inside(d, ln) for ln in lines
-        ]
+        reach = [(d.discount_id, ln.line_id) not in blocked and inside(d, ln) for ln in lines]
         groups[d.discount_id] = tuple(
             (
                 g.quantity,
@@ -339,9 +332,7 @@ def _problem(
     )
 
 
-def _record(
-    alloc: MixAllocation, d: Discount, used: tuple[int, ...], p: _Problem
-) -> None:
+def _record(alloc: MixAllocation, d: Discount, used: tuple[int, ...], p: _Problem) -> None:
     units = _expand(used, p)
     amount = set_discount(d, [price for _, price in units], p.unit)
     per_unit = distribute(amount, _weights(d, units), p.unit)

@@ -119,7 +119,7 @@ def _newer_schema(path: Path, template: Path) -> str:
     conn.execute("UPDATE alembic_version SET version_num = '0042'")
     conn.commit()
     conn.close()
-    return "written by a newer Tillpoint (schema 0042, this version knows up to 0001)"
+    return f"written by a newer Tillpoint (schema 0042, this version knows up to {SCHEMA_HEAD})"
 
 
 def _no_revision(path: Path, template: Path) -> str:

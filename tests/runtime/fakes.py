@@ -29,7 +29,7 @@ from runtime.config import (
 from runtime.core import Ports
 from runtime.facade import CommerceRuntime
 from runtime.money import Currency
-from runtime.operations import AddLine, OpResult, Refusal, RefusalCode
+from runtime.operations import AddLine, Approval, OpResult, Permission, Refusal, RefusalCode
 from runtime.ports import (
     ItemHit,
     LedgerReceipt,
@@ -347,6 +347,50 @@ class DiscountPricing:
         return priced
 
 
+class TrustingAccess:
+    """Grants every permission and records what was asked: for tests about selling, not about
+    staff security (those use runtime.security with real hashing)."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str | None, str, str]] = []
+
+    def authorize(
+        self,
+        operator_id: str | None,
+        permission: Permission,
+        approval: Approval | None,
+        *,
+        action: str,
+        transaction_id: str | None = None,
+        details: Mapping[str, str] | None = None,
+    ) -> Refusal | None:
+        self.asked.append((operator_id, permission.value, action))
+        return None
+
+    def authorize_discount(
+        self,
+        operator_id: str | None,
+        scope: str,
+        percent: Decimal | None,
+        amount: Decimal,
+        approval: Approval | None,
+        *,
+        transaction_id: str | None = None,
+    ) -> Refusal | None:
+        self.asked.append((operator_id, f"discount:{scope}", str(percent or amount)))
+        return None
+
+    def audit(
+        self,
+        operator_id: str | None,
+        action: str,
+        *,
+        transaction_id: str | None = None,
+        details: Mapping[str, str] | None = None,
+    ) -> None:
+        self.asked.append((operator_id, "audit", action))
+
+
 def make_runtime(
     store: StoreConfig | None = None,
     *,
@@ -369,6 +413,7 @@ def make_runtime(
         suspended=stores,
         ledger=stores,
         payment=terminal or ScriptedTerminal(),
+        access=TrustingAccess(),
     )
     register = RegisterConfig(register_id, "S1", receipt_mask=mask, self_checkout=self_checkout)
     runtime = CommerceRuntime(
