@@ -15,9 +15,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 from local_db.cart import delete_cart
 from local_db.database import Database
+from local_db.journal_keys import JournalSigner
 from local_db.payloads import Row, text_or_none, transaction_payload
 from local_db.timefmt import format_utc
 from runtime.codec import header_to_dict, sha256_hex
@@ -73,7 +75,8 @@ _INSERT_TENDER = (
 )
 _INSERT_JOURNAL = (
     "INSERT INTO journal_entries (register_id, entry_no, kind, transaction_id, payload_sha256,"
-    " prev_hash, entry_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " prev_hash, entry_hash, created_at, signature, device_seq)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_OUTBOX = (
     "INSERT INTO outbox (register_id, device_seq, mutation_id, kind, transaction_id, payload,"
@@ -130,7 +133,13 @@ class SqlSalesLedger:
     """
 
     def __init__(
-        self, db: Database, clock: Clock | None = None, ids: IdGenerator | None = None
+        self,
+        db: Database,
+        clock: Clock | None = None,
+        ids: IdGenerator | None = None,
+        *,
+        sign: bool = True,
+        key_dir: Path | None = None,
     ) -> None:
         self._db = db
         self._clock = clock or SystemClock()
@@ -138,6 +147,23 @@ class SqlSalesLedger:
         self.last_transaction: Transaction | None = None
         self._counters_ready: set[str] = set()  # registers whose counter rows exist
         self._last_entry: dict[str, tuple[int, str]] = {}  # register -> (entry_no, entry_hash)
+        self._signers: dict[str, JournalSigner] = {}
+        self._sign = sign
+        self._key_dir = key_dir
+
+    def signer_loaded(self, register_id: str) -> bool | None:
+        """None when this ledger does not sign; else whether the register's key is loaded."""
+        return None if not self._sign else register_id in self._signers
+
+    def signer(self, register_id: str) -> JournalSigner | None:
+        """The register's journal signer, loaded (or created) on first use, outside any write."""
+        if not self._sign:
+            return None
+        signer = self._signers.get(register_id)
+        if signer is None:
+            signer = JournalSigner.for_register(self._db, register_id, self._key_dir)
+            self._signers[register_id] = signer
+        return signer
 
     def _previous_hash(self, conn: sqlite3.Connection, reg: str, entry_no: int) -> str:
         """The chain hash before `entry_no`: remembered from our last commit, else read."""
@@ -183,9 +209,24 @@ class SqlSalesLedger:
         next write re-reads it (the entry numbers no longer line up)."""
         prev_hash = self._previous_hash(conn, reg, entry_no)
         entry_hash = chain_hash(prev_hash, digest)
+        signer = self._signers.get(reg)
+        if signer is None and self._sign:
+            signer = JournalSigner.for_register(self._db, reg, self._key_dir, conn)
+            self._signers[reg] = signer
         conn.execute(
             _INSERT_JOURNAL,
-            (reg, entry_no, kind, subject_id, digest, prev_hash, entry_hash, now),
+            (
+                reg,
+                entry_no,
+                kind,
+                subject_id,
+                digest,
+                prev_hash,
+                entry_hash,
+                now,
+                signer.sign(entry_hash) if signer else None,
+                outbox[0] if outbox else None,
+            ),
         )
         if outbox is not None:
             device_seq, mutation_id, payload = outbox
@@ -216,6 +257,7 @@ class SqlSalesLedger:
         now = format_utc(self._clock.now())
         mutation_id = self._new_id()
         number_for = receipt_number_for if kind == "sale" else None
+        self.signer(reg)
         with self._db.write("record the sale") as conn:
             numbers = self._bump(conn, reg, receipt=number_for is not None)
             receipt_seq = numbers.get(RECEIPT_COUNTER)

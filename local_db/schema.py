@@ -401,7 +401,9 @@ class JournalEntryRow(Base):
     prev_hash: Mapped[str] = mapped_column(Text)
     entry_hash: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcText)
-    signature: Mapped[str | None] = mapped_column(Text)  # migration 0002: Ed25519 over entry_hash
+    # migration 0002: "key_no:hex" Ed25519 signature of entry_hash, and the entry's outbox row
+    signature: Mapped[str | None] = mapped_column(Text)
+    device_seq: Mapped[int | None] = mapped_column(Integer)
 
 
 class OutboxRow(Base):

@@ -200,9 +200,15 @@ class ReturnedQuantityRow(Base):
 
 
 class RegisterKeyRow(Base):
-    """The public half of a register's Ed25519 journal signing key (hex, raw 32 bytes)."""
+    """The public halves of a register's Ed25519 journal signing keys (hex, raw 32 bytes).
+
+    `key_no` grows when a key is replaced (a lost key file): signatures name their key, so
+    entries signed before stay verifiable.
+    """
 
     __tablename__ = "register_keys"
+    __table_args__ = NO_ROWID
     register_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    key_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     public_key: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcText)

@@ -210,9 +210,11 @@ def upgrade() -> None:
     op.create_table(
         "register_keys",
         sa.Column("register_id", sa.Text(), nullable=False),
+        sa.Column("key_no", sa.Integer(), nullable=False),
         sa.Column("public_key", sa.Text(), nullable=False),
         sa.Column("created_at", sa.Text(), nullable=False),
-        sa.PrimaryKeyConstraint("register_id", name=op.f("pk_register_keys")),
+        sa.PrimaryKeyConstraint("register_id", "key_no", name=op.f("pk_register_keys")),
+        **NO_ROWID,
     )
     op.add_column("transactions", sa.Column("shift_id", sa.Text(), nullable=True))
     op.create_index("ix_transactions_shift_id", "transactions", ["shift_id"])
@@ -221,10 +223,12 @@ def upgrade() -> None:
         op.add_column("transaction_lines", sa.Column(name, sa.Text(), nullable=True))
     op.create_index("ix_transaction_lines_item_id", "transaction_lines", ["item_id"])
     op.add_column("journal_entries", sa.Column("signature", sa.Text(), nullable=True))
+    op.add_column("journal_entries", sa.Column("device_seq", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("journal_entries") as batch:
+        batch.drop_column("device_seq")
         batch.drop_column("signature")
     op.drop_index("ix_transaction_lines_item_id", "transaction_lines")
     with op.batch_alter_table("transaction_lines") as batch:

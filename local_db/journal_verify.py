@@ -1,0 +1,158 @@
+"""Verifying the tamper-evident journal: `tillpoint journal verify --db PATH` (issue #4).
+
+Each register's journal is a chain: entry_hash = sha256(prev_hash + payload_sha256), the payload
+being the entry's outbox row (the canonical JSON of the sale, void, shift or drawer event), and
+every entry signed with the register's Ed25519 key (`local_db.journal_keys`). Verification walks
+each chain and names the first entry that was edited, deleted, inserted or reordered:
+
+- edited: the entry's hash does not follow from its fields, its payload no longer hashes to
+  the recorded digest, its sale row disagrees with the payload, or its signature is invalid;
+- deleted: a number is missing, or an entry's prev_hash names no entry that exists, or the
+  chain ends before the register's journal counter;
+- inserted: an entry's prev_hash names an entry further back, so the ones between are foreign;
+- reordered: an entry's prev_hash names an entry that comes after it.
+
+Entries written before signing existed (schema 0001) are accepted unsigned only as a prefix:
+an unsigned entry after a signed one is a problem.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from local_db.database import Database
+from local_db.journal_keys import public_keys, signature_valid
+from local_db.ledger import GENESIS_HASH, JOURNAL_COUNTER, chain_hash
+from runtime.codec import sha256_hex
+
+_ENTRIES = (
+    "SELECT j.register_id, j.entry_no, j.kind, j.transaction_id, j.payload_sha256, j.prev_hash,"
+    " j.entry_hash, j.signature, j.device_seq, o.payload"
+    " FROM journal_entries AS j LEFT JOIN outbox AS o"
+    " ON o.register_id = j.register_id AND o.device_seq = j.device_seq"
+    " ORDER BY j.register_id, j.entry_no"
+)
+# sales whose row no longer says what their (hashed) payload says
+_SALE_MISMATCH = (
+    "SELECT t.register_id, t.journal_entry_no FROM transactions AS t"
+    " JOIN outbox AS o ON o.register_id = t.register_id AND o.device_seq = t.device_seq"
+    " WHERE t.total IS NOT json_extract(o.payload, '$.totals.total')"
+    " OR t.receipt_number IS NOT json_extract(o.payload, '$.receipt_number')"
+    " OR t.state IS NOT json_extract(o.payload, '$.state')"
+    " OR t.operator_id IS NOT json_extract(o.payload, '$.operator_id')"
+    " OR t.transaction_id IS NOT o.transaction_id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainProblem:
+    register_id: str
+    entry_no: int
+    kind: str  # edited / deleted / inserted / reordered
+    message: str
+
+
+@dataclass
+class ChainReport:
+    """Per register: entries checked and the problems, first one first."""
+
+    entries: dict[str, int] = field(default_factory=dict)
+    heads: dict[str, tuple[int, str]] = field(default_factory=dict)  # last entry no, hash
+    problems: list[ChainProblem] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return not self.problems
+
+    def first_problem(self, register_id: str) -> ChainProblem | None:
+        return next((p for p in self.problems if p.register_id == register_id), None)
+
+
+Row = tuple[str, int, str, str | None, str, str, str, str | None, int | None, str | None]
+
+
+def verify_journal(db: Database) -> ChainReport:
+    report = ChainReport()
+    with db.read("verify the journal") as conn:
+        rows: list[Row] = conn.execute(_ENTRIES).fetchall()
+        counters = dict(
+            conn.execute(
+                "SELECT register_id, value FROM counters WHERE name = ?", (JOURNAL_COUNTER,)
+            ).fetchall()
+        )
+        mismatched = {(str(r), int(n)) for r, n in conn.execute(_SALE_MISMATCH).fetchall()}
+    chains: dict[str, list[Row]] = defaultdict(list)
+    for row in rows:
+        chains[row[0]].append(row)
+    for register_id in sorted(set(chains) | set(counters)):
+        chain = chains.get(register_id, [])
+        report.entries[register_id] = len(chain)
+        keys = public_keys(db, register_id)
+        report.problems += _walk(
+            register_id, chain, keys, mismatched, int(counters.get(register_id, 0))
+        )
+        if chain:
+            report.heads[register_id] = (chain[-1][1], chain[-1][6])
+    return report
+
+
+def _walk(
+    register_id: str,
+    chain: list[Row],
+    keys: dict[int, object],
+    mismatched: set[tuple[str, int]],
+    counter: int,
+) -> list[ChainProblem]:
+    problems: list[ChainProblem] = []
+
+    def problem(entry_no: int, kind: str, message: str) -> None:
+        problems.append(ChainProblem(register_id, entry_no, kind, message))
+
+    position = {row[6]: i for i, row in enumerate(chain)}  # entry_hash -> index
+    expected_prev, expected_no, signed_seen = GENESIS_HASH, 1, False
+    out_of_order: set[int] = set()
+    for i, row in enumerate(chain):
+        _, no, _kind, _subject, digest, prev, entry_hash, signature, _seq, payload = row
+        if no != expected_no:
+            if no > expected_no:
+                gap = f"{expected_no}" if no == expected_no + 1 else f"{expected_no}-{no - 1}"
+                problem(no, "deleted", f"entry {gap} is missing before entry {no} (deleted)")
+            else:
+                problem(no, "reordered", f"entry {no} comes after entry {expected_no - 1}")
+        if prev != expected_prev:
+            at = position.get(prev)
+            if at is None:
+                problem(no, "deleted", f"the entry before entry {no} is gone (deleted)")
+            elif at > i:
+                out_of_order.add(i)
+                problem(no, "reordered", f"entry {no} is out of order (it follows a later one)")
+            elif at < i - 1 and out_of_order.isdisjoint(range(at + 1, i)):
+                foreign = chain[at + 1][1]
+                problem(foreign, "inserted", f"entry {foreign} was inserted into the chain")
+            elif at < i - 1:
+                problem(no, "reordered", f"entry {no} is out of order (it follows an earlier one)")
+        if entry_hash != chain_hash(prev, digest):
+            problem(no, "edited", f"entry {no} was edited: its hash does not match its fields")
+        if payload is None:
+            problem(no, "deleted", f"entry {no}: its payload (outbox row) is missing")
+        elif sha256_hex(payload.encode()) != digest:
+            problem(no, "edited", f"entry {no} was edited: its payload no longer matches")
+        if (register_id, no) in mismatched:
+            problem(no, "edited", f"entry {no}: the sale's row was edited after it was recorded")
+        if signature is None:
+            if signed_seen:
+                problem(no, "edited", f"entry {no} is not signed (inserted or edited)")
+        else:
+            signed_seen = True
+            if not signature_valid(keys, entry_hash, signature):  # type: ignore[arg-type]
+                problem(no, "edited", f"entry {no}: its signature is not valid (forged or edited)")
+        expected_prev, expected_no = entry_hash, no + 1
+    last = chain[-1][1] if chain else 0
+    if counter > last:
+        problem(last + 1, "deleted", f"entries {last + 1}-{counter} at the end are missing")
+    # the structural finding (what happened to the chain) first for each entry
+    return sorted(problems, key=lambda p: (p.entry_no, _PRIORITY[p.kind]))
+
+
+_PRIORITY = {"inserted": 0, "reordered": 1, "deleted": 2, "edited": 3}
