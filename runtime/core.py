@@ -198,6 +198,33 @@ class CommerceCore:
         """Why the drawer may not be used now (no open shift...); shift operations override."""
         return None
 
+    def _line_op(
+        self,
+        line_id: str,
+        change: Callable[[SaleLine], SaleLine | Refusal],
+        *,
+        reprice: bool = True,
+    ) -> Step[SaleLine] | Refusal:
+        tx = self._open_tx()
+        if isinstance(tx, Refusal):
+            return tx
+        line = tx.line(line_id)
+        if line is None:
+            return refused(RefusalCode.UNKNOWN_LINE, f"There is no line {line_id}.")
+        if line.voided:
+            return refused(RefusalCode.WRONG_STATE, f"Line {line_id} is voided.")
+        new_line = change(line)
+        if isinstance(new_line, Refusal):
+            return new_line
+        new = replace(tx, lines=tuple(new_line if x.line_id == line_id else x for x in tx.lines))
+        changes = self._commit(
+            new, ChangeRecord(lines_changed=frozenset({line_id})), reprice_lines=reprice
+        )
+        assert self._tx is not None
+        updated = self._tx.line(line_id)
+        assert updated is not None
+        return self._tx, changes, updated
+
     def _no_open_tx(self) -> Refusal:
         """Why there is nothing to operate on: the sale just finished, or none was started."""
         last = self._just_finished
