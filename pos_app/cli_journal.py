@@ -14,6 +14,12 @@ def add_commands(sub: Any) -> None:
         "verify", help="check every register's signed hash chain; report the first bad entry"
     )
     verify.add_argument("--db", required=True)
+    verify.add_argument(
+        "--every-signature",
+        action="store_true",
+        help="check each entry's signature (default: checkpoints and the head, which vouch "
+        "for every entry before them)",
+    )
     verify.set_defaults(func=_cmd_verify)
 
 
@@ -24,7 +30,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     db = open_database(args.db)
     try:
         started = time.perf_counter()
-        report = verify_journal(db)
+        report = verify_journal(db, every_signature=args.every_signature)
         seconds = time.perf_counter() - started
     finally:
         db.close()

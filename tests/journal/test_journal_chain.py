@@ -246,3 +246,17 @@ def test_the_cli_reports_intact_and_broken_chains(
     assert main(["journal", "verify", "--db", str(db_path)]) == 1
     out = capsys.readouterr().out
     assert "register R1: first bad entry 3 (deleted)" in out
+
+
+def test_a_vandalised_signature_is_found_when_every_signature_is_checked(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _sql(
+        db_path,
+        "UPDATE journal_entries SET signature = '1:' || substr(signature, 5) || 'ab'"
+        " WHERE entry_no = 2",
+    )
+    assert main(["journal", "verify", "--db", str(db_path), "--every-signature"]) == 1
+    assert "first bad entry 2 (edited): entry 2: its signature is not valid" in (
+        capsys.readouterr().out
+    )
