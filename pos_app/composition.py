@@ -20,6 +20,7 @@ from local_db import (
     load_store_config,
     open_database,
 )
+from local_db.passwords import build_access_controller
 from local_db.register_lock import RegisterLock
 from runtime.core import Ports
 from runtime.extensions import RuntimeExtension, load_extensions
@@ -64,15 +65,17 @@ def open_register(
     try:
         register = load_register_config(database, register_id)
         store = load_store_config(database, register.store_id)
+        clock = clock or SystemClock()
         ports = Ports(
             catalog=SqlCatalogReader(database),
             pricing=pricing or BasePriceService(),
-            clock=clock or SystemClock(),
+            clock=clock,
             ids=ids or UuidIds(),
             cart=SqlCartStore(database),
             suspended=SqlSuspendedStore(database),
             ledger=SqlSalesLedger(database),
             payment=payment,
+            access=build_access_controller(database, register.store_id, register_id, clock),
         )
         runtime = CommerceRuntime(
             store,

@@ -47,6 +47,13 @@ class CommerceRuntime(ReturnOperations, ShiftOperations, SessionOperations, Disc
         def step() -> Step[Transaction] | Refusal:
             if self._tx is not None and self._tx.state is TransactionState.OPEN:
                 return refused(RefusalCode.TRANSACTION_OPEN, "A transaction is already open.")
+            if self.operator_id is None:
+                return refused(RefusalCode.NOT_SIGNED_IN, "Sign in before selling.")
+            if request.operator_id != self.operator_id:  # a sale is the signed-in operator's
+                return refused(
+                    RefusalCode.NOT_SIGNED_IN,
+                    f"Operator {request.operator_id} is not signed in here; sign in first.",
+                )
             tx = self._new_transaction(request.operator_id)
             changes = self._commit(tx, ChangeRecord(state=True, totals=True), reprice_lines=False)
             return tx, changes, tx

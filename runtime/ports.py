@@ -173,9 +173,19 @@ class SalesLedger(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """Who a sign-in (or an unlock) identified, after their secret or badge was verified."""
+
+    operator_id: str
+    name: str
+    must_change_secret: bool = False
+
+
 class AccessControl(Protocol):
-    """Permission checks, manager overrides and the audit log (runtime.security implements it
-    over the staff ports). Every call that grants, overrides or refuses is audited."""
+    """Permission checks, manager overrides, sign-in and the audit log (runtime.security
+    implements it over the staff ports). Every call that grants, overrides or refuses is
+    audited; so is every sign-in, failed attempt and lockout."""
 
     def authorize(
         self,
@@ -214,4 +224,25 @@ class AccessControl(Protocol):
         details: Mapping[str, str] | None = None,
     ) -> None:
         """Record a sensitive operation that needs no permission check (e.g. sign-out)."""
+        ...
+
+    def verify_sign_in(
+        self, operator_id: str | None, secret: str, badge: str | None
+    ) -> SignedIn | Refusal:
+        """Identify an operator by id + password/PIN, or by a scanned staff badge.
+
+        A wrong secret counts towards the operator's lockout; a locked-out operator is refused
+        even with the right secret until the lockout ends; success resets the count."""
+        ...
+
+    def verify_unlock(
+        self, locked_by: str, operator_id: str | None, secret: str, badge: str | None
+    ) -> SignedIn | Refusal:
+        """Identify whoever unlocks a register locked by `locked_by`: that operator, or an
+        operator holding the manager permission (audited as an override)."""
+        ...
+
+    def change_secret(self, operator_id: str, old_secret: str, new_secret: str) -> Refusal | None:
+        """Replace an operator's password/PIN after verifying the old one (counted when wrong)
+        and checking the store's rules for the new one."""
         ...

@@ -40,6 +40,7 @@ from runtime.ports import (
     PricingContext,
     PricingService,
     ProductSummary,
+    SignedIn,
     StorageError,
 )
 from runtime.pricing import BasePriceService
@@ -389,6 +390,19 @@ class TrustingAccess:
         details: Mapping[str, str] | None = None,
     ) -> None:
         self.asked.append((operator_id, "audit", action))
+
+    def verify_sign_in(
+        self, operator_id: str | None, secret: str, badge: str | None
+    ) -> SignedIn | Refusal:
+        return SignedIn(operator_id or "badge", "")
+
+    def verify_unlock(
+        self, locked_by: str, operator_id: str | None, secret: str, badge: str | None
+    ) -> SignedIn | Refusal:
+        return SignedIn(operator_id or locked_by, "")
+
+    def change_secret(self, operator_id: str, old_secret: str, new_secret: str) -> Refusal | None:
+        return None
 
 
 def make_runtime(

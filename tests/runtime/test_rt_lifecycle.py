@@ -380,12 +380,14 @@ def test_recall_unknown_id() -> None:
 
 def test_explicit_start() -> None:
     rt, stores = make_runtime()
-    result = rt.start(StartTransaction("2002"))
+    # a sale belongs to the signed-in operator (1001); starting one for another is refused
+    assert refusal_of(rt.start(StartTransaction("2002"))).code is RefusalCode.NOT_SIGNED_IN
+    result = rt.start(StartTransaction("1001"))
     tx = ok(result)
     assert result.changes == ChangeRecord(totals=True, state=True)
-    assert (tx.operator_id, tx.lines, tx.totals.total) == ("2002", (), 0)
+    assert (tx.operator_id, tx.lines, tx.totals.total) == ("1001", (), 0)
     assert stores.carts["R1"] is tx
-    assert refusal_of(rt.start(StartTransaction("2002"))).code is RefusalCode.TRANSACTION_OPEN
+    assert refusal_of(rt.start(StartTransaction("1001"))).code is RefusalCode.TRANSACTION_OPEN
     assert rt.transaction is tx
 
 
