@@ -212,3 +212,41 @@ class RegisterKeyRow(Base):
     key_no: Mapped[int] = mapped_column(Integer, primary_key=True)
     public_key: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UtcText)
+
+
+# ---- pricing master data and customers (issue #3 wiring) ---------------------------------------
+
+
+class PricingDocumentRow(Base):
+    """Pricing master data as documents in the scenario format (docs/pricing-scenarios.md):
+    price groups, trade agreements, adjustments, discounts, coupons, tender discounts. The sync
+    delivers and replaces them whole; the register builds its pricing engine from them."""
+
+    __tablename__ = "pricing_documents"
+    __table_args__ = NO_ROWID
+    kind: Mapped[str] = mapped_column(Text, primary_key=True)
+    document_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class CouponUsageRow(Base):
+    """Local uses of each coupon code, counted in the sale's own database transaction."""
+
+    __tablename__ = "coupon_usage"
+    __table_args__ = NO_ROWID
+    code: Mapped[str] = mapped_column(Text, primary_key=True)
+    used: Mapped[int] = mapped_column(Integer)
+
+
+class CustomerRow(Base):
+    """Customers known offline (added to a sale; their price groups and tax exemption)."""
+
+    __tablename__ = "customers"
+    customer_id: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    price_groups: Mapped[list[str]] = mapped_column(JSON, server_default="[]")
+    loyalty_tier: Mapped[str | None] = mapped_column(Text)
+    tax_exempt: Mapped[bool] = mapped_column(Boolean, server_default=FALSE)
+    blocked: Mapped[bool] = mapped_column(Boolean, server_default=FALSE)

@@ -88,6 +88,8 @@ _HEADER_DEFAULTS: Json = {
     "shift_id": None,
     "manual_total_discount": None,
     "automatic_discounts_off": False,
+    "customer_id": None,
+    "coupons": [],
 }
 
 
@@ -379,6 +381,8 @@ def header_to_dict(tx: Transaction) -> Json:
         "shift_id": tx.shift_id,
         "manual_total_discount": _manual_to_dict(tx.manual_total_discount),
         "automatic_discounts_off": tx.automatic_discounts_off,
+        "customer_id": tx.customer_id,
+        "coupons": list(tx.coupons),
     }
     return _compact(later, _HEADER_DEFAULTS) | {
         "transaction_id": tx.transaction_id,
@@ -428,6 +432,8 @@ def transaction_from_parts(header: Json, lines: list[SaleLine]) -> Transaction:
         shift_id=header.get("shift_id"),
         manual_total_discount=_manual_from_dict(header.get("manual_total_discount")),
         automatic_discounts_off=header.get("automatic_discounts_off", False),
+        customer_id=header.get("customer_id"),
+        coupons=tuple(header.get("coupons", ())),
     )
 
 

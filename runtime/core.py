@@ -248,7 +248,9 @@ class CommerceCore:
         return self._tx
 
     def _priced(self, tx: Transaction, dirty: frozenset[str] | None) -> Transaction:
-        context = PricingContext(store=self.store, day=self.local_day())
+        context = PricingContext(
+            store=self.store, day=self.local_day(), customer_id=tx.customer_id, coupons=tx.coupons
+        )
         active = [line for line in tx.lines if not line.voided]
         sold = [line for line in active if line.quantity > 0]
         pricing: Mapping[str, LinePricing] = self.ports.pricing.price_lines(context, sold)

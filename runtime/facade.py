@@ -13,6 +13,7 @@ from runtime import line_rules
 from runtime.barcodes import malformed_reason
 from runtime.catalog import BarcodeHit
 from runtime.core import Step, refused
+from runtime.customer_ops import CustomerOperations
 from runtime.discount_ops import DiscountOperations
 from runtime.operations import (
     AddLine,
@@ -38,7 +39,9 @@ from runtime.shift_ops import ShiftOperations
 from runtime.transaction import SaleLine, Transaction, TransactionState
 
 
-class CommerceRuntime(ReturnOperations, ShiftOperations, SessionOperations, DiscountOperations):
+class CommerceRuntime(
+    ReturnOperations, ShiftOperations, SessionOperations, CustomerOperations, DiscountOperations
+):
     """The register's commerce rules. Not thread-safe: one caller (the UI's worker) at a time."""
 
     # ---- transaction lifecycle ----------------------------------------------------------------

@@ -67,6 +67,7 @@ class PricingContext:
     store: StoreConfig
     day: dt.date
     customer_id: str | None = None
+    coupons: tuple[str, ...] = ()  # codes entered on the transaction, in entry order
 
 
 @dataclass(frozen=True, slots=True)

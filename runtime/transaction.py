@@ -204,6 +204,8 @@ class Transaction:
     shift_id: str | None = None  # the shift (and drawer) the sale counts in; None: no drawer
     manual_total_discount: ManualDiscount | None = None
     automatic_discounts_off: bool = False  # the cashier removed the automatic discounts
+    customer_id: str | None = None
+    coupons: tuple[str, ...] = ()  # coupon codes entered, as the cashier entered them
 
     @property
     def is_return(self) -> bool:

@@ -216,6 +216,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("register_id", "key_no", name=op.f("pk_register_keys")),
         **NO_ROWID,
     )
+    op.create_table(
+        "pricing_documents",
+        sa.Column("kind", sa.Text(), nullable=False),
+        sa.Column("document_id", sa.Text(), nullable=False),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("kind", "document_id", name=op.f("pk_pricing_documents")),
+        **NO_ROWID,
+    )
+    op.create_table(
+        "coupon_usage",
+        sa.Column("code", sa.Text(), nullable=False),
+        sa.Column("used", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_coupon_usage")),
+        **NO_ROWID,
+    )
+    op.create_table(
+        "customers",
+        sa.Column("customer_id", sa.Text(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("email", sa.Text(), nullable=True),
+        sa.Column("phone", sa.Text(), nullable=True),
+        sa.Column("price_groups", sa.JSON(), server_default="[]", nullable=False),
+        sa.Column("loyalty_tier", sa.Text(), nullable=True),
+        _flag("tax_exempt"),
+        _flag("blocked"),
+        sa.PrimaryKeyConstraint("customer_id", name=op.f("pk_customers")),
+    )
     op.add_column("transactions", sa.Column("shift_id", sa.Text(), nullable=True))
     op.create_index("ix_transactions_shift_id", "transactions", ["shift_id"])
     op.create_index("ix_transactions_ended_at", "transactions", ["ended_at"])
@@ -239,6 +266,9 @@ def downgrade() -> None:
     with op.batch_alter_table("transactions") as batch:
         batch.drop_column("shift_id")
     for table in (
+        "customers",
+        "coupon_usage",
+        "pricing_documents",
         "register_keys",
         "returned_quantities",
         "register_shift_settings",
