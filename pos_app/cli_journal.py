@@ -15,10 +15,10 @@ def add_commands(sub: Any) -> None:
     )
     verify.add_argument("--db", required=True)
     verify.add_argument(
-        "--every-signature",
+        "--deep",
         action="store_true",
-        help="check each entry's signature (default: checkpoints and the head, which vouch "
-        "for every entry before them)",
+        help="also check each entry's signature (default: checkpoints and the head, which vouch "
+        "for every entry before them) and each sale row against its payload",
     )
     verify.set_defaults(func=_cmd_verify)
 
@@ -30,7 +30,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
     db = open_database(args.db)
     try:
         started = time.perf_counter()
-        report = verify_journal(db, every_signature=args.every_signature)
+        report = verify_journal(db, deep=args.deep)
         seconds = time.perf_counter() - started
     finally:
         db.close()

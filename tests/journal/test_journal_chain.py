@@ -66,7 +66,7 @@ def _sql(path: Path, *statements: str) -> None:
 def _verify(path: Path) -> ChainReport:
     db = open_database(path)
     try:
-        return verify_journal(db)
+        return verify_journal(db, deep=True)
     finally:
         db.close()
 
@@ -248,7 +248,19 @@ def test_the_cli_reports_intact_and_broken_chains(
     assert "register R1: first bad entry 3 (deleted)" in out
 
 
-def test_a_vandalised_signature_is_found_when_every_signature_is_checked(
+def test_the_default_check_finds_structural_tampering_without_reading_every_signature(
+    db_path: Path,
+) -> None:
+    _sql(db_path, "DELETE FROM journal_entries WHERE entry_no = 3")
+    db = open_database(db_path)
+    try:
+        problem = verify_journal(db).first_problem("R1")
+    finally:
+        db.close()
+    assert problem is not None and (problem.entry_no, problem.kind) == (4, "deleted")
+
+
+def test_a_vandalised_signature_is_found_by_the_deep_check(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _sql(
@@ -256,7 +268,7 @@ def test_a_vandalised_signature_is_found_when_every_signature_is_checked(
         "UPDATE journal_entries SET signature = '1:' || substr(signature, 5) || 'ab'"
         " WHERE entry_no = 2",
     )
-    assert main(["journal", "verify", "--db", str(db_path), "--every-signature"]) == 1
+    assert main(["journal", "verify", "--db", str(db_path), "--deep"]) == 1
     assert "first bad entry 2 (edited): entry 2: its signature is not valid" in (
         capsys.readouterr().out
     )
