@@ -22,6 +22,7 @@ from local_db import (
 )
 from local_db.passwords import build_access_controller
 from local_db.register_lock import RegisterLock
+from local_db.shifts import SqlShiftStore
 from runtime.core import Ports
 from runtime.extensions import RuntimeExtension, load_extensions
 from runtime.facade import CommerceRuntime
@@ -66,6 +67,7 @@ def open_register(
         register = load_register_config(database, register_id)
         store = load_store_config(database, register.store_id)
         clock = clock or SystemClock()
+        ledger = SqlSalesLedger(database)  # one instance: it remembers the journal chain head
         ports = Ports(
             catalog=SqlCatalogReader(database),
             pricing=pricing or BasePriceService(),
@@ -73,9 +75,10 @@ def open_register(
             ids=ids or UuidIds(),
             cart=SqlCartStore(database),
             suspended=SqlSuspendedStore(database),
-            ledger=SqlSalesLedger(database),
+            ledger=ledger,
             payment=payment,
             access=build_access_controller(database, register.store_id, register_id, clock),
+            shifts=SqlShiftStore(database, ledger),
         )
         runtime = CommerceRuntime(
             store,
