@@ -20,7 +20,7 @@ from pathlib import Path
 from local_db import DEMO_ITEMS, open_database, seed_store
 from local_db.journal_keys import JournalSigner
 from local_db.ledger import GENESIS_HASH, chain_hash
-from pos_app.composition import open_register
+from pos_app.composition import ensure_open_shift, open_register
 from runtime.codec import sha256_hex
 from runtime.operations import AddLine, AddTender, Conclude
 
@@ -30,6 +30,7 @@ BATCH = 20_000
 def _template(path: Path) -> tuple[dict[str, list[object]], str]:
     """One real sale: its rows by table and its outbox payload."""
     reg = open_register(path, "R1", operator_id="1001", extensions=[])
+    ensure_open_shift(reg.runtime)
     try:
         rt = reg.runtime
         for key in ("espresso", "chocolate", "tshirt"):
@@ -146,9 +147,9 @@ def lookup(path: Path, samples: int = 2000) -> dict[str, object]:
         times = []
         for number in numbers:
             started = time.perf_counter()
-            found = reader.find_receipt(number)
+            found = reader.find_receipt("S001", number)
             times.append((time.perf_counter() - started) * 1000)
-            assert found is not None
+            assert found
         times.sort()
         return {
             "transactions": total,

@@ -78,7 +78,7 @@ def _words(db: str, rng: random.Random, n: int) -> list[str]:
 
 def register(db_template: str) -> dict[str, object]:
     """Scan-to-line, search and conclude on a copy of the store; peak RSS of this process."""
-    from pos_app.composition import open_register
+    from pos_app.composition import ensure_open_shift, open_register
     from runtime.operations import AddLine, AddTender, Conclude, VoidTransaction
 
     rng = random.Random(5)
@@ -88,6 +88,7 @@ def register(db_template: str) -> dict[str, object]:
     codes = _plain_barcodes(str(db), 400, rng)
     prefixes = _words(str(db), rng, 600)
     reg = open_register(db, "R1", operator_id="1001", extensions=[])
+    ensure_open_shift(reg.runtime)
     rt = reg.runtime
 
     scan: list[float] = []
@@ -151,7 +152,7 @@ def register(db_template: str) -> dict[str, object]:
 def bytes_per_sales(db_template: str, sales: int) -> dict[str, object]:
     """File growth (after a truncating checkpoint) for `sales` 6-line cash sales."""
     from local_db import open_database
-    from pos_app.composition import open_register
+    from pos_app.composition import ensure_open_shift, open_register
     from runtime.operations import AddLine, AddTender, Conclude
 
     rng = random.Random(9)
@@ -161,6 +162,7 @@ def bytes_per_sales(db_template: str, sales: int) -> dict[str, object]:
     codes = _plain_barcodes(str(db), 200, rng)
     before = db.stat().st_size
     reg = open_register(db, "R1", operator_id="1001", extensions=[])
+    ensure_open_shift(reg.runtime)
     rt = reg.runtime
     for n in range(sales):
         for i in range(6):

@@ -23,7 +23,7 @@ from local_db.journal_keys import JournalSigner
 from local_db.payloads import Row, text_or_none, transaction_payload
 from local_db.timefmt import format_utc
 from runtime.codec import header_to_dict, sha256_hex
-from runtime.ports import Clock, IdGenerator, LedgerReceipt
+from runtime.ports import Clock, IdGenerator, LedgerReceipt, StorageError
 from runtime.system import SystemClock
 from runtime.transaction import Transaction, TransactionState
 
@@ -117,12 +117,17 @@ def _record_returned_quantities(conn: sqlite3.Connection, tx: Transaction) -> No
     database transaction as the return, so two partial returns can never exceed the sale."""
     for line in tx.lines:
         ref = line.return_of
-        if ref is None or line.voided:
+        if ref is None or line.voided or line.quantity >= 0:
             continue
         key = (ref.transaction_id, ref.line_id)
         row = conn.execute(_RETURNED, key).fetchone()
-        before = Decimal(row[0]) if row else Decimal(0)
-        conn.execute(_UPSERT_RETURNED, (*key, str(before - line.quantity)))  # quantity < 0
+        after = (Decimal(row[0]) if row else Decimal(0)) - line.quantity  # quantity < 0
+        if after > ref.original_quantity:  # another register returned it meanwhile
+            raise StorageError(
+                f"line {ref.line_id} of {ref.receipt_number or ref.transaction_id} would be "
+                f"returned {after} times but {ref.original_quantity} were sold"
+            )
+        conn.execute(_UPSERT_RETURNED, (*key, str(after)))
 
 
 class SqlSalesLedger:

@@ -115,11 +115,12 @@ def _parse_code(token: str) -> tuple[str, Decimal | None]:
 
 def _cmd_sell(args: argparse.Namespace) -> int:
     """Ring up barcodes and pay exact cash: a scriptable sale for IT checks and tests."""
-    from pos_app.composition import open_register
+    from pos_app.composition import ensure_open_shift, open_register
     from runtime.operations import AddLine, AddTender, Conclude
     from runtime.receipt_text import render_text
 
     register = open_register(args.db, args.register, operator_id=args.operator, extensions=[])
+    ensure_open_shift(register.runtime)
     try:
         rt = register.runtime
         for token in args.codes:

@@ -20,6 +20,7 @@ from local_db import (
     load_store_config,
     open_database,
 )
+from local_db.journal_search import SqlJournalReader
 from local_db.passwords import build_access_controller
 from local_db.register_lock import RegisterLock
 from local_db.shifts import SqlShiftStore
@@ -28,6 +29,7 @@ from runtime.extensions import RuntimeExtension, load_extensions
 from runtime.facade import CommerceRuntime
 from runtime.ports import Clock, IdGenerator, PaymentTerminal, PricingService
 from runtime.pricing import BasePriceService
+from runtime.shift_requests import OpenShift
 from runtime.system import SystemClock, UuidIds
 
 
@@ -79,6 +81,7 @@ def open_register(
             payment=payment,
             access=build_access_controller(database, register.store_id, register_id, clock),
             shifts=SqlShiftStore(database, ledger),
+            journal=SqlJournalReader(database),
         )
         runtime = CommerceRuntime(
             store,
@@ -92,3 +95,13 @@ def open_register(
         lock.release()
         raise
     return Register(database, runtime, lock)
+
+
+def ensure_open_shift(runtime: CommerceRuntime) -> None:
+    """For tools, demos and tests that sell at once: open a shift (no declared start amount)
+    when the register has none, because cash needs an open shift and drawer."""
+    if runtime.current_shift is not None:
+        return
+    result = runtime.open_shift(OpenShift({}))
+    if result.refusal is not None:
+        raise LookupError(f"could not open a shift: {result.refusal.message}")

@@ -19,6 +19,7 @@ from runtime.facade import CommerceRuntime
 from runtime.operations import (
     AddLine,
     AddTender,
+    Approval,
     CommentLine,
     Conclude,
     OpResult,
@@ -28,6 +29,8 @@ from runtime.operations import (
 )
 from runtime.ports import PaymentOutcome, PaymentRequest, PaymentStatus
 from runtime.receipt_text import render_text
+from runtime.security_requests import SignIn
+from runtime.shift_requests import OpenShift
 
 DEMO_PRODUCTS = 20_000
 T = TypeVar("T")
@@ -65,9 +68,7 @@ def ensure_demo_store(path: Path, out: TextIO) -> None:
 def run_demo(path: Path, out: TextIO) -> int:
     """Ring up the scripted sale; returns a process exit code."""
     ensure_demo_store(path, out)
-    register = open_register(
-        path, "R1", operator_id="1001", payment=VirtualApprovingTerminal(), extensions=[]
-    )
+    register = open_register(path, "R1", payment=VirtualApprovingTerminal(), extensions=[])
     rt = register.runtime
     items = DEMO_ITEMS
 
@@ -81,6 +82,12 @@ def run_demo(path: Path, out: TextIO) -> int:
         if rt.transaction is not None:
             out.write("Resuming the cart left open by an earlier run.\n")
         out.write("Scripted sale on register R1, operator 1001:\n")
+        step("sign in as 1001 (PIN 1234)", lambda: rt.sign_in(SignIn("1001", "1234")))
+        if rt.current_shift is None:
+            step(
+                "open a shift with a 150.00 float",
+                lambda: rt.open_shift(OpenShift({"cash": Decimal("150.00")})),
+            )
         first = step("scan espresso beans", lambda: rt.add_line(AddLine(barcode=items["espresso"])))
         line_id = first.value.line_id if first.value else "L1"
         step("quantity 2", lambda: rt.set_quantity(SetQuantity(line_id, Decimal(2))))
@@ -109,6 +116,12 @@ def run_demo(path: Path, out: TextIO) -> int:
                 lambda: rt.comment_line(CommentLine(wine_id, "gift for Sam")),
             )
         step("void the cola 6-pack", lambda: rt.void_line(VoidLine(_last_line(rt, "cola"))))
+        step(
+            "void it with manager 9001's approval",
+            lambda: rt.void_line(
+                VoidLine(_last_line(rt, "cola"), approval=Approval("9001", "9999"))
+            ),
+        )
         step("conclude too early", lambda: rt.conclude(Conclude()))
         step("card 20.00", lambda: rt.tender_card(TenderCard("card", Decimal("20.00"))))
         step("cash 50.00", lambda: rt.add_tender(AddTender("cash", Decimal("50.00"))))

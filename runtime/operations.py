@@ -226,6 +226,7 @@ class AddTender:
 
     tender_type_id: str
     amount: Decimal | None = None
+    approval: Approval | None = None  # a refund to cash of a card-paid sale
 
 
 @dataclass(frozen=True, slots=True)

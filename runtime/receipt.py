@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from runtime.config import RegisterConfig, StoreConfig
 from runtime.money import ZERO, format_amount
-from runtime.transaction import Transaction, TransactionState
+from runtime.transaction import SaleLine, Transaction, TransactionState
 
 
 class Align(enum.StrEnum):
@@ -101,6 +101,8 @@ def build_receipt(
         header.append(TextRow("*** COPY ***", align=Align.CENTER, bold=True))
     if tx.state is TransactionState.VOIDED:
         header.append(TextRow("*** VOIDED ***", align=Align.CENTER, bold=True))
+    elif tx.is_return:
+        header.append(TextRow("*** RETURN ***", align=Align.CENTER, bold=True))
     header += [
         Separator(),
         TextRow(f"Receipt {tx.receipt_number or '-'}"),
@@ -118,6 +120,7 @@ def build_receipt(
             lines.append(TextRow(f"  S/N {line.serial_number}"))
         if line.comment:
             lines.append(TextRow(f"  {line.comment}"))
+        lines += _return_rows(line)
     t = tx.totals
     totals: list[Element] = [Separator()]
     # a tax-exempt customer in a store whose prices include tax does not pay the contained tax
@@ -132,10 +135,11 @@ def build_receipt(
         totals.append(TextRow("Tax exemption", money(-exemption)))
     if not store.prices_include_tax:
         totals.append(TextRow("Tax", money(t.tax_total)))
-    totals.append(TextRow("TOTAL", money(t.total), bold=True, double=True))
+    refund = t.total < ZERO
+    totals.append(TextRow("REFUND" if refund else "TOTAL", money(t.total), bold=True, double=True))
     if t.cash_rounding:
         totals.append(TextRow("Cash rounding", money(t.cash_rounding)))
-        totals.append(TextRow("To pay", money(t.payable), bold=True))
+        totals.append(TextRow("To refund" if refund else "To pay", money(t.payable), bold=True))
     tax: list[Element] = []
     if t.tax_summary:
         tax.append(TextRow("Tax", "rate    net     tax"))
@@ -153,7 +157,9 @@ def build_receipt(
             if (tender.tender_type_id in store.tender_types)
             else tender.tender_type_id
         )
-        tenders.append(TextRow(name, money(tender.amount)))
+        tenders.append(
+            TextRow(f"{name} refund" if tender.amount < ZERO else name, money(tender.amount))
+        )
         if tender.foreign_amount is not None:
             tenders.append(
                 TextRow(
@@ -170,13 +176,68 @@ def build_receipt(
     footer += [TextRow(line, align=Align.CENTER) for line in store.receipt_footer]
     if tx.receipt_number:
         footer.append(BarcodeBlock(tx.receipt_number))
+    if copy:
+        kind = "copy"
+    elif tx.state is TransactionState.VOIDED:
+        kind = "void"
+    else:
+        kind = "return" if tx.is_return else "sale"
     return ReceiptDocument(
-        kind="copy" if copy else ("void" if tx.state is TransactionState.VOIDED else "sale"),
+        kind=kind,
         header=tuple(header),
         lines=tuple(lines),
         totals=tuple(totals),
         tax=tuple(tax),
         tenders=tuple(tenders),
+        footer=tuple(footer),
+        receipt_number=tx.receipt_number,
+        meta={"transaction_id": tx.transaction_id, "local_time": when.isoformat()},
+    )
+
+
+def _return_rows(line: SaleLine) -> list[Element]:
+    """Where a return line comes from: the original receipt and line, or the reason code."""
+    ref = line.return_of
+    if ref is not None:
+        number = ref.receipt_number or ref.transaction_id
+        return [TextRow(f"  Return of {number} {ref.line_id}")]
+    if line.quantity < ZERO:
+        reason = f" ({line.reason_code})" if line.reason_code else ""
+        return [TextRow(f"  Return without receipt{reason}")]
+    return []
+
+
+def build_gift_receipt(
+    tx: Transaction, store: StoreConfig, register: RegisterConfig
+) -> ReceiptDocument:
+    """A gift receipt: what was bought and how many, with no price, total or payment, and
+    the receipt's barcode so the gift can be returned (the refund then comes from the
+    journal, never from this paper)."""
+    when = local_time(tx.ended_at or tx.started_at, store.timezone)
+    header: list[Element] = [TextRow(store.name, align=Align.CENTER, bold=True, double=True)]
+    header += [TextRow(line, align=Align.CENTER) for line in store.address_lines]
+    header += [
+        TextRow("GIFT RECEIPT", align=Align.CENTER, bold=True),
+        Separator(),
+        TextRow(f"Receipt {tx.receipt_number or '-'}"),
+        TextRow(f"{when:%Y-%m-%d}", f"Reg {register.register_id}"),
+        Separator(),
+    ]
+    lines: list[Element] = []
+    for line in tx.active_lines:
+        if line.quantity <= ZERO:  # returned items are not part of the gift
+            continue
+        lines.append(TextRow(line.description, f"{_qty(line.quantity)} {line.unit}"))
+        if line.serial_number:
+            lines.append(TextRow(f"  S/N {line.serial_number}"))
+    footer: list[Element] = [Separator(), TextRow("Present this receipt to exchange or return.")]
+    footer += [TextRow(text, align=Align.CENTER) for text in store.receipt_footer]
+    if tx.receipt_number:
+        footer.append(BarcodeBlock(tx.receipt_number))
+    return ReceiptDocument(
+        kind="gift",
+        header=tuple(header),
+        lines=tuple(lines),
         footer=tuple(footer),
         receipt_number=tx.receipt_number,
         meta={"transaction_id": tx.transaction_id, "local_time": when.isoformat()},

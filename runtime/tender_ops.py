@@ -7,18 +7,22 @@ when the balance is zero; the ledger then writes it durably with its journal and
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from functools import cached_property, partial
 from zoneinfo import ZoneInfo
 
 from runtime.config import TenderKind, TenderType
 from runtime.core import CommerceCore, Step, refused
+from runtime.money import ZERO
 from runtime.operations import (
     AddTender,
+    Approval,
     ChangeRecord,
     Conclude,
     OpResult,
+    Permission,
     Refusal,
     RefusalCode,
     ResolveCardTender,
@@ -28,6 +32,7 @@ from runtime.operations import (
 from runtime.ports import PaymentOutcome, PaymentRequest, PaymentStatus, StorageError
 from runtime.receipt import ReceiptDocument
 from runtime.receipt_numbers import format_receipt_number
+from runtime.return_tenders import card_payments, plan_refund
 from runtime.tendering import TenderPlan, change_line, plan_tender, with_tender_totals
 from runtime.transaction import TenderLine, TenderStatus, Transaction, TransactionState
 
@@ -82,6 +87,12 @@ class TenderOperations(CommerceCore):
             )
             if isinstance(tender, Refusal):
                 return tender
+            if tender.opens_drawer:
+                refusal = self._drawer_refusal(f"take {tender.name.lower()}")
+                if refusal:
+                    return refusal
+            if tx.totals.balance_due < ZERO:  # money is owed to the customer: a refund
+                return self._refund(tx, tender, request.amount, request.approval)
             plan = plan_tender(tx, self.store, tender, request.amount)
             if isinstance(plan, Refusal):
                 return plan
@@ -113,6 +124,8 @@ class TenderOperations(CommerceCore):
                 return tender
             if self.ports.payment is None:
                 return refused(RefusalCode.UNKNOWN_TENDER, "No payment terminal is connected.")
+            if tx.totals.balance_due < ZERO:  # money is owed to the customer: a refund
+                return self._refund(tx, tender, request.amount, None)
             plan = plan_tender(tx, self.store, tender, request.amount)
             if isinstance(plan, Refusal):
                 return plan
@@ -123,17 +136,81 @@ class TenderOperations(CommerceCore):
             )
             tx, _, _ = self._append_tender(tx, pending)  # persisted before the terminal is asked
             outcome = self._ask_terminal(pending)
-            try:
-                return self._settle(tx, pending.tender_line_id, outcome)
-            except StorageError as exc:
-                return refused(
-                    RefusalCode.STORAGE,
-                    f"The terminal answered ({outcome.status.value}) but the register could not "
-                    f"save it: {exc}. The payment is kept as pending; resolve it once the "
-                    "register can save again.",
-                )
+            return self._settle_answer(tx, pending.tender_line_id, outcome)
 
         return self._run("tender_card", request, step)
+
+    def _settle_answer(
+        self, tx: Transaction, line_id: str, outcome: PaymentOutcome
+    ) -> Step[TenderLine] | Refusal:
+        try:
+            return self._settle(tx, line_id, outcome)
+        except StorageError as exc:
+            return refused(
+                RefusalCode.STORAGE,
+                f"The terminal answered ({outcome.status.value}) but the register could not "
+                f"save it: {exc}. The payment is kept as pending; resolve it once the "
+                "register can save again.",
+            )
+
+    # ---- refunds (a negative balance: returns, exchanges) --------------------------------------
+
+    def _refund_originals(self, tx: Transaction) -> Sequence[Transaction]:
+        """The original sales the return lines of `tx` refund; return operations override."""
+        return ()
+
+    def _refund(
+        self,
+        tx: Transaction,
+        tender: TenderType,
+        amount: Decimal | None,
+        approval: Approval | None,
+    ) -> Step[TenderLine] | Refusal:
+        """Pay out (part of) a negative balance: cash to cash, a card sale back to its card,
+        a card sale in cash only with permission."""
+        plan = plan_refund(tx, self.store, tender, amount)
+        if isinstance(plan, Refusal):
+            return plan
+        cards = card_payments(self._refund_originals(tx))
+        if tender.kind is TenderKind.CARD:
+            if not cards:
+                return refused(
+                    RefusalCode.REFUND_TENDER,
+                    "Only a sale paid by card is refunded to a card; refund this one in cash.",
+                )
+            if self.ports.payment is None:
+                return refused(RefusalCode.UNKNOWN_TENDER, "No payment terminal is connected.")
+            pending = replace(
+                self._line_from_plan(tx, tender, plan),
+                status=TenderStatus.PENDING,
+                request_id=self.ports.ids.new_id(),
+            )
+            tx, _, _ = self._append_tender(tx, pending)  # persisted before the terminal is asked
+            outcome = self._ask_refund(pending, cards[-1].terminal_reference)
+            return self._settle_answer(tx, pending.tender_line_id, outcome)
+        if cards:
+            refusal = self._authorize(
+                Permission.REFUND_CARD_TO_CASH,
+                approval,
+                "refund a card payment in cash",
+                details={"amount": str(plan.amount)},
+            )
+            if refusal:
+                return refused(
+                    RefusalCode.REFUND_TENDER,
+                    "The sale was paid by card: refund it to the card, or a manager approves "
+                    f"the cash refund. {refusal.message}",
+                    refusal.code.value,
+                )
+        return self._append_tender(tx, self._line_from_plan(tx, tender, plan))
+
+    def _ask_refund(self, pending: TenderLine, original_reference: str | None) -> PaymentOutcome:
+        assert self.ports.payment is not None and pending.request_id is not None
+        request = PaymentRequest(pending.request_id, -pending.amount, self.store.currency.code)
+        try:
+            return self.ports.payment.refund(request, original_reference)
+        except Exception as exc:  # noqa: BLE001 - any terminal failure means "unknown"
+            return PaymentOutcome(PaymentStatus.UNKNOWN, message=f"terminal error: {exc}")
 
     def _ask_terminal(self, pending: TenderLine) -> PaymentOutcome:
         assert self.ports.payment is not None and pending.request_id is not None
@@ -154,7 +231,10 @@ class TenderOperations(CommerceCore):
         }[outcome.status]
         amount, message = line.amount, outcome.message
         if outcome.status is PaymentStatus.PARTIAL:
-            amount = min(outcome.approved_amount, line.amount)
+            if line.amount < ZERO:  # a refund: the terminal paid back only part of it
+                amount = ZERO - min(outcome.approved_amount, -line.amount)
+            else:
+                amount = min(outcome.approved_amount, line.amount)
             message = f"partially approved: {amount} of {line.amount}"
         settled = replace(
             line,

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from runtime.config import StoreConfig, TaxCode, TaxRounding
 from runtime.money import HUNDRED, ZERO, Currency, round_parts
 from runtime.ports import LinePricing
+from runtime.returns import RefundPricing
 from runtime.transaction import LineTax, SaleLine, TaxSummary, Totals, Transaction
 
 
@@ -64,6 +65,11 @@ def reprice(
             priced.append(line)
             continue
         line_pricing = pricing[line.line_id]
+        if isinstance(line_pricing, RefundPricing):
+            # a return line with a receipt refunds what was paid: its amounts and taxes are
+            # fixed shares of the original's, untouched by discounts, exemption or tax rounding
+            priced.append(_refund_line(line, line_pricing))
+            continue
         unit_price, gross, discount, net = _line_amounts(line, line_pricing, currency)
         codes = (
             ()
@@ -140,6 +146,23 @@ def reprice(
         ),
     )
     return replace(transaction, lines=tuple(final), totals=totals)
+
+
+def _refund_line(line: SaleLine, refund: RefundPricing) -> SaleLine:
+    """The return line with its refund amounts; the same line object when nothing changed."""
+    fixed = replace(
+        line,
+        unit_price=refund.unit_price,
+        price_source=refund.price_source,
+        discounts=(),
+        gross_amount=refund.net_amount,
+        discount_amount=ZERO,
+        net_amount=refund.net_amount,
+        taxes=refund.taxes,
+        amount_excl_tax=refund.amount_excl_tax,
+        amount_incl_tax=refund.amount_incl_tax,
+    )
+    return line if fixed == line else fixed
 
 
 def _round_taxes(

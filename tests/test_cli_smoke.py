@@ -36,9 +36,11 @@ def test_demo_rings_up_a_sale_and_prints_the_receipt(tmp_path: Path) -> None:
     assert "refused: No item has the barcode 4006381333931" in out.stdout
     assert "refused: Barcode not accepted: check digit" in out.stdout
     assert "TOTAL" in out.stdout and "Change" in out.stdout
-    assert "Written durably: outbox device_seq 1." in out.stdout
-    again = run("demo", "--db", str(tmp_path / "demo.db"))  # reuses the store, next sequence
-    assert "outbox device_seq 2." in again.stdout
+    # outbox row 1 is the shift the demo opened, row 2 the sale
+    assert "Written durably: outbox device_seq 2." in out.stdout
+    again = run("demo", "--db", str(tmp_path / "demo.db"))  # reuses the store and its shift
+    assert "open a shift" not in again.stdout
+    assert "outbox device_seq 3." in again.stdout
 
 
 def test_sell_and_search_on_a_seeded_store(tmp_path: Path, seeded_store: Path) -> None:

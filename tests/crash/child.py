@@ -73,11 +73,12 @@ def run_child(
     db: Path, log: Path, barcodes: list[str], mode: str, target: int, any_commit: bool, seed: int
 ) -> None:
     """Never returns normally: it sells until killed (or exits 3 if it never was)."""
-    from pos_app.composition import open_register
+    from pos_app.composition import ensure_open_shift, open_register
     from runtime.operations import AddLine, AddTender, Conclude
 
     rng = random.Random(seed)
     register = open_register(db, "R1", operator_id="1001", extensions=[])
+    ensure_open_shift(register.runtime)
     register.database.connection.set_trace_callback(Killer(mode, target, any_commit, rng))
     rt = register.runtime
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)

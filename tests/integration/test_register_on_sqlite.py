@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_app.composition import Register, open_register
+from pos_app.composition import Register, ensure_open_shift, open_register
 from runtime.operations import (
     AddLine,
     AddTender,
@@ -40,7 +40,9 @@ def items() -> dict[str, str]:
 
 
 def _open(db: Path) -> Register:
-    return open_register(db, "R1", operator_id="1001", extensions=[])
+    register = open_register(db, "R1", operator_id="1001", extensions=[])
+    ensure_open_shift(register.runtime)
+    return register
 
 
 def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
@@ -67,8 +69,9 @@ def test_a_sale_is_written_with_lines_tenders_journal_and_outbox(
     (tx_count,) = _rows(db, "SELECT count(*) FROM transactions")[0]
     assert tx_count == 1
     assert _rows(db, "SELECT count(*) FROM transaction_lines")[0][0] == 2
-    assert _rows(db, "SELECT count(*) FROM outbox")[0][0] == 1
-    assert _rows(db, "SELECT count(*) FROM journal_entries")[0][0] == 1
+    # the shift's opening, then the sale
+    assert _rows(db, "SELECT kind FROM outbox ORDER BY device_seq") == [("shift_open",), ("sale",)]
+    assert _rows(db, "SELECT count(*) FROM journal_entries")[0][0] == 2
     assert _rows(db, "SELECT count(*) FROM cart_header")[0][0] == 0
     assert sale.receipt_number and sale.receipt_number.endswith("1")
     text = render_text(done.value.receipt)

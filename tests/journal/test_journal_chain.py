@@ -16,7 +16,7 @@ from local_db.journal_keys import JournalSigner, key_dir_for
 from local_db.journal_verify import ChainReport, verify_journal
 from local_db.timefmt import format_utc
 from pos_app.cli import main
-from pos_app.composition import open_register
+from pos_app.composition import ensure_open_shift, open_register
 from runtime.operations import AddLine, AddTender, Conclude
 from runtime.system import SystemClock
 
@@ -25,12 +25,14 @@ SALES = 5
 
 @pytest.fixture
 def db_path(tmp_path: Path, seeded_store: Path) -> Iterator[Path]:
-    """A register database with SALES sales and one drawer event (entry SALES + 1)."""
+    """A register database with a shift opened (entry 1), SALES sales (entries 2..SALES + 1)
+    and one drawer event (entry SALES + 2)."""
     from local_db import DEMO_ITEMS
 
     path = tmp_path / "register.db"
     shutil.copy(seeded_store, path)
     reg = open_register(path, "R1", operator_id="1001", extensions=[])
+    ensure_open_shift(reg.runtime)  # its opening is journal entry 1
     try:
         for n in range(SALES):
             rt = reg.runtime
@@ -81,14 +83,14 @@ def _first(path: Path) -> tuple[int, str, str]:
 def test_an_untouched_chain_is_intact_signed_and_has_a_head(db_path: Path) -> None:
     report = _verify(db_path)
     assert report.intact, report.problems
-    assert report.entries["R1"] == SALES + 1
-    assert report.heads["R1"][0] == SALES + 1
+    assert report.entries["R1"] == SALES + 2
+    assert report.heads["R1"][0] == SALES + 2
     conn = sqlite3.connect(db_path)
     signatures = [s for (s,) in conn.execute("SELECT signature FROM journal_entries")]
     kinds = [k for (k,) in conn.execute("SELECT kind FROM journal_entries ORDER BY entry_no")]
     conn.close()
     assert all(s and s.startswith("1:") for s in signatures)
-    assert kinds == ["sale"] * SALES + ["drawer_safe_drop"]
+    assert kinds == ["shift_open"] + ["sale"] * SALES + ["drawer_safe_drop"]
     assert (key_dir_for_path(db_path) / "R1.ed25519").stat().st_mode & 0o077 == 0
 
 
@@ -114,9 +116,9 @@ def test_an_edited_event_payload_is_named(db_path: Path) -> None:
     _sql(
         db_path,
         f"UPDATE outbox SET payload = replace(payload, '100.00', '10.00')"
-        f" WHERE device_seq = {SALES + 1}",
+        f" WHERE device_seq = {SALES + 2}",
     )
-    assert _first(db_path)[:2] == (SALES + 1, "edited")
+    assert _first(db_path)[:2] == (SALES + 2, "edited")
 
 
 def test_a_recomputed_hash_is_caught_by_the_signature(db_path: Path) -> None:
@@ -132,7 +134,7 @@ def test_a_recomputed_hash_is_caught_by_the_signature(db_path: Path) -> None:
         "UPDATE outbox SET payload = replace(payload, '\"cash\"', '\"chq\"') WHERE device_seq = 4"
     )
     prev = rows[3][1]  # entry 4 keeps its prev_hash; rebuild 4.. onwards
-    for entry_no in range(4, SALES + 2):
+    for entry_no in range(4, SALES + 3):
         (payload,) = conn.execute(
             "SELECT payload FROM outbox WHERE device_seq = ?", (entry_no,)
         ).fetchone()
@@ -165,9 +167,9 @@ def test_a_deleted_and_renumbered_entry_is_still_found(db_path: Path) -> None:
         "DELETE FROM journal_entries WHERE entry_no = 3",
         *(
             f"UPDATE journal_entries SET entry_no = {n - 1} WHERE entry_no = {n}"
-            for n in range(4, SALES + 2)
+            for n in range(4, SALES + 3)
         ),
-        f"UPDATE counters SET value = {SALES} WHERE name = 'journal'",
+        f"UPDATE counters SET value = {SALES + 1} WHERE name = 'journal'",
     )
     entry, kind, _ = _first(db_path)
     assert (entry, kind) == (3, "deleted")
@@ -185,7 +187,7 @@ def test_an_inserted_entry_is_named(db_path: Path) -> None:
     from runtime.codec import sha256_hex
 
     conn = sqlite3.connect(db_path)
-    for n in range(SALES + 1, 2, -1):
+    for n in range(SALES + 2, 2, -1):
         conn.execute(f"UPDATE journal_entries SET entry_no = {n + 1} WHERE entry_no = {n}")
     (prev,) = conn.execute("SELECT entry_hash FROM journal_entries WHERE entry_no = 2").fetchone()
     payload = '{"kind":"drawer_pay_out","amount":"500.00"}'
@@ -202,7 +204,7 @@ def test_an_inserted_entry_is_named(db_path: Path) -> None:
         " 'drawer_pay_out', ?, ?, ?, '2026-11-23T10:00:00.000000Z', ?, 99)",
         (digest, prev, chain_hash(prev, digest), "1:" + "00" * 64),
     )
-    conn.execute(f"UPDATE counters SET value = {SALES + 2} WHERE name = 'journal'")
+    conn.execute(f"UPDATE counters SET value = {SALES + 3} WHERE name = 'journal'")
     conn.commit()
     conn.close()
     entry, kind, _ = _first(db_path)
@@ -241,7 +243,7 @@ def test_the_cli_reports_intact_and_broken_chains(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["journal", "verify", "--db", str(db_path)]) == 0
-    assert "register R1: 6 entries, chain intact" in capsys.readouterr().out
+    assert "register R1: 7 entries, chain intact" in capsys.readouterr().out
     _sql(db_path, "DELETE FROM journal_entries WHERE entry_no = 2")
     assert main(["journal", "verify", "--db", str(db_path)]) == 1
     out = capsys.readouterr().out
