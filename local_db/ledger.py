@@ -320,6 +320,10 @@ class SqlSalesLedger:
             )
             if kind == "sale":
                 _record_returned_quantities(conn, tx)
+                if tx.coupons:  # imported here: most sales have none, and it loads the engine
+                    from local_db.pricing_store import record_coupon_usage
+
+                    record_coupon_usage(conn, tx)
             delete_cart(conn, reg, lines=False)
         texts.forget(reg)
         self._counters_ready.add(reg)

@@ -22,6 +22,7 @@ from pathlib import Path
 from local_db import seed_words as W
 from local_db.database import Database, open_database
 from local_db.seed_ops import DEMO_STAFF, seed_store_operations
+from local_db.seed_pricing import seed_pricing
 from runtime.barcodes import with_check_digit
 
 Progress = Callable[[str, int, int], None]
@@ -571,6 +572,7 @@ def seed_store(
                 report("products", rowid, total)
         n_barcodes += len(rows.barcodes)
         rows.flush(conn)
+        seed_pricing(conn, today)
         n_variants += gen.variants
         conn.execute("COMMIT")
         report("products", total, total)

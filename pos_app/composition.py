@@ -20,15 +20,16 @@ from local_db import (
     load_store_config,
     open_database,
 )
+from local_db.customers import SqlCustomerDirectory
 from local_db.journal_search import SqlJournalReader
 from local_db.passwords import build_access_controller
+from local_db.pricing_store import build_pricing_service, freeze_heap
 from local_db.register_lock import RegisterLock
 from local_db.shifts import SqlShiftStore
 from runtime.core import Ports
 from runtime.extensions import RuntimeExtension, load_extensions
 from runtime.facade import CommerceRuntime
 from runtime.ports import Clock, IdGenerator, PaymentTerminal, PricingService
-from runtime.pricing import BasePriceService
 from runtime.shift_requests import OpenShift
 from runtime.system import SystemClock, UuidIds
 
@@ -56,6 +57,7 @@ def open_register(
     clock: Clock | None = None,
     ids: IdGenerator | None = None,
     extensions: Sequence[RuntimeExtension] | None = None,
+    freeze: bool = False,
 ) -> Register:
     """Open the database (refusing a corrupt or foreign file), claim the register for this
     process, and resume its cart."""
@@ -72,7 +74,7 @@ def open_register(
         ledger = SqlSalesLedger(database)  # one instance: it remembers the journal chain head
         ports = Ports(
             catalog=SqlCatalogReader(database),
-            pricing=pricing or BasePriceService(),
+            pricing=pricing or build_pricing_service(database, store),
             clock=clock,
             ids=ids or UuidIds(),
             cart=SqlCartStore(database),
@@ -82,6 +84,7 @@ def open_register(
             access=build_access_controller(database, register.store_id, register_id, clock),
             shifts=SqlShiftStore(database, ledger),
             journal=SqlJournalReader(database),
+            customers=SqlCustomerDirectory(database),
         )
         runtime = CommerceRuntime(
             store,
@@ -94,6 +97,8 @@ def open_register(
         database.close()
         lock.release()
         raise
+    if freeze:  # the app's start-up: keep the engine's objects out of full GC pauses
+        freeze_heap()
     return Register(database, runtime, lock)
 
 

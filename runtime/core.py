@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from runtime.barcodes import malformed_reason
+from runtime.catalog import BarcodeHit
 from runtime.config import RegisterConfig, StoreConfig
 from runtime.extensions import (
     RuntimeExtension,
@@ -39,6 +41,7 @@ from runtime.ports import (
     StorageError,
     SuspendedStore,
 )
+from runtime.pricing_engine.customers import CustomerDirectory
 from runtime.receipt import ReceiptDocument, build_receipt
 from runtime.receipt_numbers import validate_mask
 from runtime.return_ports import JournalReader
@@ -75,6 +78,7 @@ class Ports:
     access: AccessControl | None = None  # None: nothing that needs a permission is allowed
     shifts: ShiftStore | None = None  # None: no drawer (sales carry no shift)
     journal: JournalReader | None = None  # None: no returns with a receipt, no journal search
+    customers: CustomerDirectory | None = None  # None: customers only through pricing
 
 
 def refused(code: RefusalCode, message: str, *details: str) -> Refusal:
@@ -160,6 +164,43 @@ class CommerceCore:
             result = OpResult(value=outcome[2], changes=outcome[1])
         run_after(self.extensions, context, result)  # type: ignore[arg-type]
         return result
+
+    def _new_transaction(self, operator_id: str) -> Transaction:
+        self.operator_id = operator_id
+        return Transaction(
+            transaction_id=self.ports.ids.new_id(),
+            store_id=self.store.store_id,
+            register_id=self.register.register_id,
+            operator_id=operator_id,
+            started_at=self.ports.clock.now(),
+            shift_id=self.shift_id,
+        )
+
+    def _tx_or_autostart(self) -> Transaction | Refusal:
+        """The first scan after a sale starts the next transaction, as cashiers expect."""
+        if self._tx is None:
+            if self.operator_id is None:
+                return refused(RefusalCode.NO_TRANSACTION, "Sign in before selling.")
+            return self._new_transaction(self.operator_id)
+        return self._open_tx()
+
+    def _find_item(self, barcode: str | None, item_id: str | None) -> BarcodeHit | Refusal:
+        """The item a scanned barcode or a picked item id names (exactly one of them)."""
+        if (barcode is None) == (item_id is None):
+            return refused(RefusalCode.UNKNOWN_ITEM, "Scan a barcode or give an item id.")
+        if barcode is not None:
+            reason = malformed_reason(barcode)
+            if reason:
+                return refused(RefusalCode.MALFORMED_BARCODE, f"Barcode not accepted: {reason}.")
+            hit = self.ports.catalog.find_barcode(barcode)
+            if hit is None:
+                return refused(RefusalCode.UNKNOWN_ITEM, f"No item has the barcode {barcode}.")
+            return hit
+        assert item_id is not None
+        item = self.ports.catalog.find_item(item_id.strip())
+        if item is None:
+            return refused(RefusalCode.UNKNOWN_ITEM, f"No item has the id {item_id}.")
+        return BarcodeHit(barcode="", product=item.product, variant_id=item.variant_id)
 
     # ---- permissions --------------------------------------------------------------------------
 

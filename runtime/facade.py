@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from runtime import line_rules
-from runtime.barcodes import malformed_reason
 from runtime.catalog import BarcodeHit
 from runtime.core import Step, refused
 from runtime.customer_ops import CustomerOperations
@@ -63,25 +62,6 @@ class CommerceRuntime(
 
         return self._run("start", request, step)
 
-    def _new_transaction(self, operator_id: str) -> Transaction:
-        self.operator_id = operator_id
-        return Transaction(
-            transaction_id=self.ports.ids.new_id(),
-            store_id=self.store.store_id,
-            register_id=self.register.register_id,
-            operator_id=operator_id,
-            started_at=self.ports.clock.now(),
-            shift_id=self.shift_id,
-        )
-
-    def _tx_or_autostart(self) -> Transaction | Refusal:
-        """The first scan after a sale starts the next transaction, as cashiers expect."""
-        if self._tx is None:
-            if self.operator_id is None:
-                return refused(RefusalCode.NO_TRANSACTION, "Sign in before selling.")
-            return self._new_transaction(self.operator_id)
-        return self._open_tx()
-
     # ---- lines --------------------------------------------------------------------------------
 
     def add_line(self, request: AddLine) -> OpResult[SaleLine]:
@@ -129,23 +109,7 @@ class CommerceRuntime(
         return self._tx, changes, added
 
     def _resolve_item(self, request: AddLine) -> BarcodeHit | Refusal:
-        if (request.barcode is None) == (request.item_id is None):
-            return refused(RefusalCode.UNKNOWN_ITEM, "Scan a barcode or give an item id.")
-        if request.barcode is not None:
-            reason = malformed_reason(request.barcode)
-            if reason:
-                return refused(RefusalCode.MALFORMED_BARCODE, f"Barcode not accepted: {reason}.")
-            hit = self.ports.catalog.find_barcode(request.barcode)
-            if hit is None:
-                return refused(
-                    RefusalCode.UNKNOWN_ITEM, f"No item has the barcode {request.barcode}."
-                )
-            return hit
-        assert request.item_id is not None
-        item = self.ports.catalog.find_item(request.item_id.strip())
-        if item is None:
-            return refused(RefusalCode.UNKNOWN_ITEM, f"No item has the id {request.item_id}.")
-        return BarcodeHit(barcode="", product=item.product, variant_id=item.variant_id)
+        return self._find_item(request.barcode, request.item_id)
 
     def _sellable(self, request: AddLine, hit: BarcodeHit) -> line_rules.Sellable | Refusal:
         product = hit.product

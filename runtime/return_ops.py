@@ -15,7 +15,6 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import TypeVar
 
-from runtime.barcodes import malformed_reason
 from runtime.catalog import BarcodeHit, Product
 from runtime.config import TenderKind
 from runtime.core import Step, refused
@@ -54,10 +53,6 @@ RETURN_LINE_OPERATIONS = frozenset({"void_line", "comment_line"})
 
 class ReturnOperations(JournalOperations):
     """Mixed into runtime.facade.CommerceRuntime."""
-
-    def _tx_or_autostart(self) -> Transaction | Refusal:
-        """The open transaction, or a new one (the facade provides it, as for a first scan)."""
-        raise NotImplementedError
 
     # ---- returns ------------------------------------------------------------------------------
 
@@ -169,23 +164,7 @@ class ReturnOperations(JournalOperations):
         return self._run("return_without_receipt", request, step)
 
     def _return_item(self, request: ReturnItem) -> BarcodeHit | Refusal:
-        if (request.barcode is None) == (request.item_id is None):
-            return refused(RefusalCode.UNKNOWN_ITEM, "Scan a barcode or give an item id.")
-        if request.barcode is not None:
-            reason = malformed_reason(request.barcode)
-            if reason:
-                return refused(RefusalCode.MALFORMED_BARCODE, f"Barcode not accepted: {reason}.")
-            hit = self.ports.catalog.find_barcode(request.barcode)
-            if hit is None:
-                return refused(
-                    RefusalCode.UNKNOWN_ITEM, f"No item has the barcode {request.barcode}."
-                )
-            return hit
-        assert request.item_id is not None
-        item = self.ports.catalog.find_item(request.item_id.strip())
-        if item is None:
-            return refused(RefusalCode.UNKNOWN_ITEM, f"No item has the id {request.item_id}.")
-        return BarcodeHit(barcode="", product=item.product, variant_id=item.variant_id)
+        return self._find_item(request.barcode, request.item_id)
 
     def _unreceipted_line(
         self, line_id: str, request: ReturnItem, hit: BarcodeHit

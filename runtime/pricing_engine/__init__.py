@@ -13,8 +13,11 @@ from runtime.pricing_engine.coupons import (
     CouponStatus,
     CouponUsage,
     InMemoryCouponUsage,
+    applied_codes,
+    coupon_marker,
     validate_coupon,
 )
+from runtime.pricing_engine.customers import Customer, CustomerDirectory, InMemoryCustomers
 from runtime.pricing_engine.discount_model import (
     Concurrency,
     ConcurrencyModel,
@@ -27,6 +30,12 @@ from runtime.pricing_engine.discount_model import (
     validate_discount,
 )
 from runtime.pricing_engine.discounts import evaluate_discounts
+from runtime.pricing_engine.documents import (
+    DocumentProblem,
+    PricingData,
+    PricingDocument,
+    load_documents,
+)
 from runtime.pricing_engine.model import (
     AccountCode,
     AdjustmentKind,
@@ -61,12 +70,16 @@ __all__ = [
     "CouponLocks",
     "CouponStatus",
     "CouponUsage",
+    "Customer",
+    "CustomerDirectory",
     "Discount",
     "DiscountKind",
     "DiscountLine",
     "DiscountMethod",
+    "DocumentProblem",
     "EnginePricingService",
     "InMemoryCouponUsage",
+    "InMemoryCustomers",
     "ItemCode",
     "LineDiscounts",
     "LineExplanation",
@@ -78,13 +91,18 @@ __all__ = [
     "PriceGroup",
     "PriceRequest",
     "PriceResolution",
+    "PricingData",
+    "PricingDocument",
     "TenderDiscount",
     "TenderDiscountResult",
     "TenderLine",
     "Tier",
     "TradeAgreement",
+    "applied_codes",
+    "coupon_marker",
     "describe_agreement",
     "evaluate_discounts",
+    "load_documents",
     "resolve_price",
     "tender_discount",
     "validate_coupon",

@@ -188,6 +188,19 @@ class CouponBook:
         return CouponLocks(locked, {d: c for d, c in unlocked.items() if d not in free})
 
 
+def coupon_marker(code: str) -> str:
+    """What the engine appends to the name of a discount a code unlocked ("[coupon SAVE5]"):
+    the sale's lines show which entered codes were actually used (see `applied_codes`)."""
+    return f"[coupon {code}]"
+
+
+def applied_codes(codes: Iterable[str], discount_names: Iterable[str]) -> tuple[str, ...]:
+    """The `codes` whose coupon discount appears among `discount_names` (a sale's line
+    discounts), in the order given: the codes a completed sale uses up."""
+    names = tuple(discount_names)
+    return tuple(dict.fromkeys(c for c in codes if any(coupon_marker(c) in name for name in names)))
+
+
 def _status_problem(coupon: Coupon, name: str, day: dt.date) -> str | None:
     if coupon.status is CouponStatus.INACTIVE:
         return f"coupon {name} is inactive"

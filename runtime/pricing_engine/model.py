@@ -164,6 +164,8 @@ class PriceBook:
     customer_price_groups: Mapping[str, tuple[str, ...]]
     category_parents: Mapping[str, str | None]
     agreement_count: int = 0
+    # loyalty tier -> the price groups linked to it (customers in that tier get them)
+    loyalty_price_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @staticmethod
     def build(
@@ -175,6 +177,7 @@ class PriceBook:
         store_price_groups: Mapping[str, Iterable[str]] | None = None,
         customer_price_groups: Mapping[str, Iterable[str]] | None = None,
         category_parents: Mapping[str, str | None] | None = None,
+        loyalty_price_groups: Mapping[str, Iterable[str]] | None = None,
     ) -> PriceBook:
         """Index everything once; within a key agreements are kept in search order."""
         by_key: dict[AgreementKey, list[TradeAgreement]] = {}
@@ -200,6 +203,7 @@ class PriceBook:
             customer_price_groups={k: tuple(v) for k, v in (customer_price_groups or {}).items()},
             category_parents=dict(category_parents or {}),
             agreement_count=count,
+            loyalty_price_groups={k: tuple(v) for k, v in (loyalty_price_groups or {}).items()},
         )
 
     def agreements_for(

@@ -23,6 +23,7 @@ from runtime.catalog import (
 )
 from runtime.config import StoreConfig, TaxCode, TaxRounding, TaxSetup
 from runtime.money import ZERO, Currency, RoundingMode
+from runtime.pricing_engine.coupons import Coupon
 from runtime.pricing_engine.discount_model import (
     ConcurrencyModel,
     Discount,
@@ -31,6 +32,7 @@ from runtime.pricing_engine.model import (
     PriceBook,
     PriceGroup,
 )
+from runtime.pricing_engine.scenario_coupons import _coupons, _tender_discounts
 from runtime.pricing_engine.scenario_json import (
     JsonFloat,
     ScenarioError,
@@ -46,6 +48,7 @@ from runtime.pricing_engine.scenario_pricing import (
     _agreements,
     _discounts,
 )
+from runtime.pricing_engine.tender_discounts import TenderDiscount
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +74,23 @@ class Scenario:
     expected: Mapping[str, object] | None = None
     description: str = ""
     variant_owner: Mapping[str, str] = field(default_factory=dict)
+    coupons: tuple[Coupon, ...] = ()
+    tender_discounts: tuple[TenderDiscount, ...] = ()
+    entered_coupons: tuple[str, ...] = ()  # the codes entered on the basket
+
+
+@dataclass(slots=True)
+class GroupLinks:
+    """Links declared on price groups themselves: store id -> groups, loyalty tier -> groups."""
+
+    stores: dict[str, list[str]] = field(default_factory=dict)
+    tiers: dict[str, list[str]] = field(default_factory=dict)
 
 
 TOP_KEYS = (
     "description", "store", "price_groups", "categories", "products", "customers",
     "trade_agreements", "price_adjustments", "discounts", "concurrency_model", "basket",
-    "expected",
+    "coupons", "tender_discounts", "expected",
 )  # fmt: skip
 
 
@@ -87,18 +101,24 @@ def load_scenario(text: str) -> Scenario:
     top = r.obj(doc, "$", ("store", "products", "basket"), TOP_KEYS)
     if top is None:
         raise ScenarioError(r.errors)
-    groups = _price_groups(r, top)
+    links = GroupLinks()
+    groups = _price_groups(r, top, links)
     store, store_groups = _store(r, top.get("store"), groups)
+    store_groups = tuple(dict.fromkeys((*store_groups, *links.stores.get(store.store_id, ()))))
     categories = _categories(r, top)
     products, variant_owner, item_groups = _products(r, top, store, categories)
-    customers = _customers(r, top, groups)
+    customers = _customers(r, top, groups, links)
     items = set(products)
     variants = set(variant_owner)
     agreements = _agreements(r, top, store, groups, items, set(item_groups.values()), customers)
     adjustments = _adjustments(r, top, groups, items, variants, categories)
     discounts = _discounts(r, top, groups, items, variants, categories)
+    coupons = _coupons(r, top, {d.discount_id for d in discounts})
+    tender_discounts = _tender_discounts(r, top)
     model = r.choice(top, "concurrency_model", "$", MODELS.__getitem__, ("A", "B"), MODELS["A"])
-    day, customer, lines = _basket(r, top.get("basket"), products, variant_owner, customers)
+    day, customer, lines, entered = _basket(
+        r, top.get("basket"), products, variant_owner, customers
+    )
     expected = top.get("expected")
     if expected is not None:
         if r.obj(expected, "$.expected", (), tuple(expected) if isinstance(expected, dict) else ()):
@@ -127,6 +147,9 @@ def load_scenario(text: str) -> Scenario:
         expected=expected if isinstance(expected, dict) else None,
         description=description,
         variant_owner=variant_owner,
+        coupons=tuple(coupons),
+        tender_discounts=tuple(tender_discounts),
+        entered_coupons=entered,
     )
 
 
@@ -141,16 +164,24 @@ def _no_floats(r: _Reader, value: object, path: str) -> None:
             _no_floats(r, v, f"{path}[{i}]")
 
 
-def _price_groups(r: _Reader, top: Mapping[str, object]) -> dict[str, PriceGroup]:
+def _price_groups(
+    r: _Reader, top: Mapping[str, object], links: GroupLinks | None = None
+) -> dict[str, PriceGroup]:
+    """`$.price_groups[]`; a group may name the `stores` and `loyalty_tiers` it is linked to
+    (recorded in `links`)."""
     groups: dict[str, PriceGroup] = {}
     for path, value in r.items(top.get("price_groups"), "$.price_groups"):
-        o = r.obj(value, path, ("id",), ("name", "priority"))
+        o = r.obj(value, path, ("id",), ("name", "priority", "stores", "loyalty_tiers"))
         if o is None:
             continue
         gid = r.ident(o, "id", path)
         if gid in groups:
             r.err(f"{path}.id", f"duplicate price group {gid!r}")
         groups[gid] = PriceGroup(gid, r.text(o, "name", path), r.integer(o, "priority", path, 0))
+        for key, target in (("stores", "stores"), ("loyalty_tiers", "tiers")):
+            for owner in r.strings(o, key, path):
+                if links is not None:
+                    getattr(links, target).setdefault(owner, []).append(gid)
     return groups
 
 
@@ -320,11 +351,11 @@ def _products(
 
 
 def _customers(
-    r: _Reader, top: Mapping[str, object], groups: Mapping[str, PriceGroup]
+    r: _Reader, top: Mapping[str, object], groups: Mapping[str, PriceGroup], links: GroupLinks
 ) -> dict[str, tuple[str, ...]]:
     customers: dict[str, tuple[str, ...]] = {}
     for path, value in r.items(top.get("customers"), "$.customers"):
-        o = r.obj(value, path, ("id",), ("price_group", "groups"))
+        o = r.obj(value, path, ("id",), ("price_group", "groups", "loyalty_tier"))
         if o is None:
             continue
         cid = r.ident(o, "id", path)
@@ -337,18 +368,20 @@ def _customers(
         for i, g in enumerate(others):
             if g not in groups:
                 r.err(f"{path}.groups[{i}]", f"unknown price group {g!r}")
-        customers[cid] = (*((own,) if own else ()), *others)
+        tier = r.opt_text(o, "loyalty_tier", path)
+        by_tier = links.tiers.get(tier, []) if tier else []
+        customers[cid] = tuple(dict.fromkeys((*((own,) if own else ()), *others, *by_tier)))
     return customers
 
 
 def _basket(
     r: _Reader, value: object, products: Mapping[str, Product], owner: Mapping[str, str],
     customers: Mapping[str, object],
-) -> tuple[dt.date | None, str | None, list[BasketLine]]:  # fmt: skip
+) -> tuple[dt.date | None, str | None, list[BasketLine], tuple[str, ...]]:  # fmt: skip
     path = "$.basket"
-    o = r.obj(value, path, ("date", "lines"), ("customer",))
+    o = r.obj(value, path, ("date", "lines"), ("customer", "coupons"))
     if o is None:
-        return None, None, []
+        return None, None, [], ()
     day = r.date(o, "date", path)
     customer = r.opt_text(o, "customer", path)
     if customer is not None and customer not in customers:
@@ -371,4 +404,4 @@ def _basket(
                 r.decimal(ln, "keyed_price", lpath, positive=True),
             )
         )  # fmt: skip
-    return day, customer, lines
+    return day, customer, lines, r.strings(o, "coupons", path)

@@ -2,8 +2,8 @@
 
 Each basket line is added with `AddLine`, exactly as a cashier would, so unit conversion, line
 checks, line amounts, tax and totals are computed by the runtime itself (`runtime.totals`) and
-the pricing port is `EnginePricingService`. The register's pricing context carries no
-customer yet, so a thin port wrapper puts the basket's customer into it.
+the pricing port is `EnginePricingService`. A thin port wrapper puts the basket's customer and
+entered coupon codes into the pricing context (a register gets them from the transaction).
 """
 
 from __future__ import annotations
@@ -78,25 +78,31 @@ class _Stores:
 class _CustomerPricing:
     """The engine as the pricing port, with the basket's customer in the pricing context."""
 
-    def __init__(self, engine: EnginePricingService, customer_id: str | None) -> None:
+    def __init__(
+        self, engine: EnginePricingService, customer_id: str | None, coupons: tuple[str, ...]
+    ) -> None:
         self.engine = engine
         self.customer_id = customer_id
+        self.coupons = coupons
 
     def price_lines(
         self, context: PricingContext, lines: Sequence[SaleLine]
     ) -> Mapping[str, LinePricing]:
-        return self.engine.price_lines(replace(context, customer_id=self.customer_id), lines)
+        context = replace(context, customer_id=self.customer_id, coupons=self.coupons)
+        return self.engine.price_lines(context, lines)
 
 
 def run_scenario(scenario: Scenario) -> dict[str, object]:
     """Price the basket at the register; the output has a fixed key order (see the docs)."""
     store = scenario.store
-    engine = EnginePricingService(scenario.book, scenario.discounts, model=scenario.model)
+    engine = EnginePricingService(
+        scenario.book, scenario.discounts, model=scenario.model, coupons=scenario.coupons
+    )
     stores = _Stores()
     noon = dt.datetime.combine(scenario.day, dt.time(12), tzinfo=dt.UTC)
     ports = Ports(
         catalog=_Catalog(scenario.products, scenario.variant_owner),
-        pricing=_CustomerPricing(engine, scenario.customer_id),
+        pricing=_CustomerPricing(engine, scenario.customer_id, scenario.entered_coupons),
         clock=FixedClock(noon),
         ids=SequentialIds("scenario"),
         cart=stores,
@@ -106,6 +112,10 @@ def run_scenario(scenario: Scenario) -> dict[str, object]:
     register = RegisterConfig("R1", store.store_id)
     runtime = CommerceRuntime(replace(store, timezone="UTC"), register, ports, operator_id="0")
     problems: list[str] = []
+    for i, code in enumerate(scenario.entered_coupons):
+        why = engine.check_coupon(code, scenario.day)
+        if why is not None:
+            problems.append(f"$.basket.coupons[{i}]: the register refused it: {why}")
     for i, line in enumerate(scenario.lines):
         result = runtime.add_line(
             AddLine(item_id=line.item, quantity=line.quantity, unit=line.unit,

@@ -7,11 +7,17 @@ exactly as before. With `discounts`, the whole basket is then discounted at once
 
 Coupons (see `coupons`): with `coupons`, a discount linked to a coupon applies only when one
 of the coupon's valid codes (or bar codes) was entered for the basket, or the coupon needs no
-code. `PricingContext` carries no entered codes, so until the runtime grows an "enter
-coupon" operation the seam is `with_coupons(codes)`: a service for the same book and
-discounts that prices with those codes entered (validate each one first with
-`check_coupon`). An applied coupon discount keeps its own kind (the concurrency rules use
-it) and its name gets the code: "<name> [coupon CODE]".
+code. The entered codes come from `PricingContext.coupons` (the transaction's codes, which
+the runtime validated with `check_coupon` when they were entered); `with_coupons(codes)`
+adds codes of its own (tests, tools). An applied coupon discount keeps its own kind (the
+concurrency rules use it) and its name gets the code: "<name> [coupon CODE]".
+
+Customers: the price groups of `PricingContext.customer_id` are the book's own links (a
+scenario's customers) plus, with `customers` (a `CustomerDirectory`, e.g. the register's
+customers table), the customer's `price_groups` and the groups linked to their loyalty tier.
+
+Tender discounts are not part of basket pricing (they depend on the payment);
+`tender_discount_for` computes one when a tender is added.
 """
 
 from __future__ import annotations
@@ -20,18 +26,27 @@ import copy
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from runtime.catalog import Product
 from runtime.config import StoreConfig
+from runtime.money import Currency
 from runtime.ports import LinePricing, PricingContext
 from runtime.pricing import BasePriceService
 from runtime.pricing_engine.concurrency import DiscountLine, LineDiscounts, LostDiscount
-from runtime.pricing_engine.coupons import Coupon, CouponBook, CouponUsage
+from runtime.pricing_engine.coupons import Coupon, CouponBook, CouponUsage, coupon_marker
+from runtime.pricing_engine.customers import Customer, CustomerDirectory
 from runtime.pricing_engine.discount_index import DiscountIndex
 from runtime.pricing_engine.discount_model import ConcurrencyModel, Discount
 from runtime.pricing_engine.discounts import evaluate_discounts
 from runtime.pricing_engine.model import PriceBook, PriceGroup, PriceRequest, PriceResolution
 from runtime.pricing_engine.prices import resolve_price
+from runtime.pricing_engine.tender_discounts import (
+    TenderDiscount,
+    TenderDiscountResult,
+    TenderLine,
+    tender_discount,
+)
 from runtime.transaction import LineDiscount, SaleLine
 
 _PriceKey = tuple[object, ...]
@@ -64,11 +79,15 @@ class EnginePricingService:
         model: ConcurrencyModel = ConcurrencyModel.WITHIN_PRIORITY,
         coupons: Iterable[Coupon] = (),
         coupon_usage: CouponUsage | None = None,
+        customers: CustomerDirectory | None = None,
+        tender_discounts: Iterable[TenderDiscount] = (),
     ) -> None:
         self.book = book
         self.coupons = CouponBook(coupons, coupon_usage)
-        # the codes entered for the basket being priced; see `with_coupons`
+        # codes entered for every basket besides the context's; see `with_coupons`
         self.entered_coupons: tuple[str, ...] = ()
+        self.customers = customers
+        self.tender_discounts = tuple(sorted(tender_discounts, key=lambda d: d.discount_id))
         self.discounts = tuple(sorted(discounts, key=lambda d: d.discount_id))
         self.model = model
         self._base = BasePriceService()
@@ -102,8 +121,8 @@ class EnginePricingService:
 
     def with_coupons(self, codes: Iterable[str]) -> EnginePricingService:
         """This service (same book, discounts, index and caches) pricing with `codes` (typed
-        codes or scanned bar codes) entered for the basket. The seam until `PricingContext`
-        or the runtime carries the coupons entered on a transaction."""
+        codes or scanned bar codes) entered for every basket, besides the codes in the
+        pricing context."""
         other = copy.copy(self)
         other.entered_coupons = tuple(codes)
         return other
@@ -112,6 +131,33 @@ class EnginePricingService:
         """Why `code` (or bar code) cannot be entered on `day` (unknown code, inactive,
         expired, not yet valid, used up), or None if it can."""
         return self.coupons.check_coupon(code, day)
+
+    def coupon_code(self, entered: str) -> str | None:
+        """The coupon code a typed code or scanned bar code names (None: unknown), so the same
+        coupon entered twice, once typed and once scanned, is recognised."""
+        hit = self.coupons.find(entered)
+        return None if hit is None else hit[1].code
+
+    def find_customer(self, customer_id: str) -> Customer | None:
+        """The customer from the directory the engine was given (None without one)."""
+        return None if self.customers is None else self.customers.find_customer(customer_id)
+
+    def tender_discount_for(
+        self,
+        tender_type_id: str,
+        lines: Sequence[TenderLine],
+        *,
+        day: dt.date,
+        currency: Currency,
+        paid: Decimal | None = None,
+    ) -> TenderDiscountResult | None:
+        """The tender discount earned by paying `paid` (pretax; None: all) with
+        `tender_type_id` (see `tender_discounts.tender_discount`)."""
+        if not self.tender_discounts:
+            return None
+        return tender_discount(
+            self.tender_discounts, tender_type_id, lines, day=day, currency=currency, paid=paid
+        )
 
     def discount_lines(
         self,
@@ -147,7 +193,7 @@ class EnginePricingService:
                 model=self.model,
                 index=self._current_index(),
             )
-        locks = self.coupons.locks(self.entered_coupons, context.day)
+        locks = self.coupons.locks((*self.entered_coupons, *context.coupons), context.day)
         found = evaluate_discounts(
             self.discounts,
             inputs,
@@ -165,7 +211,7 @@ class EnginePricingService:
             line_id: replace(
                 ld,
                 applied=tuple(
-                    replace(d, name=f"{d.name} [coupon {by_code[d.discount_id]}]")
+                    replace(d, name=f"{d.name} {coupon_marker(by_code[d.discount_id])}")
                     if d.discount_id in by_code
                     else d
                     for d in ld.applied
@@ -198,12 +244,12 @@ class EnginePricingService:
     def _resolve(
         self, context: PricingContext, line: SaleLine, groups: tuple[PriceGroup, ...]
     ) -> PriceResolution:
-        """`resolve_price` without explanation, cached per line inputs, day and customer
-        (the active groups follow from the store, the customer and the immutable book)."""
+        """`resolve_price` without explanation, cached per line inputs, day, customer and
+        active price groups (a customer's groups may change in the directory)."""
         product, store = line.product, context.store
         key = (
             product.item_id, line.variant_id, line.quantity, line.unit, context.day,
-            store.store_id, context.customer_id, line.keyed_price,
+            store.store_id, context.customer_id, line.keyed_price, groups,
         )  # fmt: skip
         hit = self._prices.get(key)
         if hit is not None and hit[0] is product and hit[1] is store:
@@ -232,6 +278,11 @@ class EnginePricingService:
         ids = list(book.store_price_groups.get(context.store.store_id, ()))
         if context.customer_id is not None:
             ids.extend(book.customer_price_groups.get(context.customer_id, ()))
+            customer = self.find_customer(context.customer_id)
+            if customer is not None:
+                ids.extend(customer.price_groups)
+                if customer.loyalty_tier:
+                    ids.extend(book.loyalty_price_groups.get(customer.loyalty_tier, ()))
         seen: dict[str, PriceGroup] = {}
         for gid in ids:
             if gid not in seen:
