@@ -9,7 +9,7 @@ What a demo shows (prices per DEMO_PRODUCTS, store S001):
 - customer C-TRADE (price group TRADE): espresso (1000001) at 12.50 instead of 14.99 through a
   trade agreement; C-GOLD (loyalty tier gold -> group GOLD): 5 % off espresso through a price
   adjustment; C-SCHOOL is tax exempt; C-BLOCKED is blocked;
-- paying 100.00 or more by card: 2 % off (TD-CARD, once tender discounts are hooked in).
+- paying 100.00 or more by card: 2 % off (TD-CARD, earned when the card tender is added).
 """
 
 from __future__ import annotations

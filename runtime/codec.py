@@ -20,6 +20,7 @@ from runtime.transaction import (
     ReturnOf,
     SaleLine,
     TaxSummary,
+    TenderDiscountShare,
     TenderLine,
     TenderStatus,
     Totals,
@@ -90,6 +91,7 @@ _HEADER_DEFAULTS: Json = {
     "automatic_discounts_off": False,
     "customer_id": None,
     "coupons": [],
+    "tender_discounts": [],
 }
 
 
@@ -383,6 +385,17 @@ def header_to_dict(tx: Transaction) -> Json:
         "automatic_discounts_off": tx.automatic_discounts_off,
         "customer_id": tx.customer_id,
         "coupons": list(tx.coupons),
+        "tender_discounts": [
+            {
+                "tender_line_id": t.tender_line_id,
+                "line_id": t.line_id,
+                "discount_id": t.discount.discount_id,
+                "name": t.discount.name,
+                "kind": t.discount.kind,
+                "amount": str(t.discount.amount),
+            }
+            for t in tx.tender_discounts
+        ],
     }
     return _compact(later, _HEADER_DEFAULTS) | {
         "transaction_id": tx.transaction_id,
@@ -434,6 +447,14 @@ def transaction_from_parts(header: Json, lines: list[SaleLine]) -> Transaction:
         automatic_discounts_off=header.get("automatic_discounts_off", False),
         customer_id=header.get("customer_id"),
         coupons=tuple(header.get("coupons", ())),
+        tender_discounts=tuple(
+            TenderDiscountShare(
+                t["tender_line_id"],
+                t["line_id"],
+                LineDiscount(t["discount_id"], t["name"], t["kind"], Decimal(t["amount"])),
+            )
+            for t in header.get("tender_discounts", ())
+        ),
     )
 
 

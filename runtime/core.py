@@ -11,6 +11,7 @@ import datetime as dt
 import decimal
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -47,7 +48,7 @@ from runtime.receipt_numbers import validate_mask
 from runtime.return_ports import JournalReader
 from runtime.shift_ports import ShiftStore
 from runtime.totals import reprice
-from runtime.transaction import SaleLine, Transaction, TransactionState
+from runtime.transaction import LineDiscount, SaleLine, Transaction, TransactionState
 
 T = TypeVar("T")
 # Every operation computes in this context, whatever the calling thread's decimal settings are.
@@ -311,6 +312,13 @@ class CommerceCore:
         self, context: PricingContext, tx: Transaction, lines: Sequence[SaleLine]
     ) -> Mapping[str, LinePricing]:
         """Prices of return lines (negative quantities); return operations override."""
+        return {}
+
+    def _tender_discount_for(
+        self, tx: Transaction, tender_type_id: str, amount: Decimal
+    ) -> dict[str, LineDiscount]:
+        """Line discounts earned by paying `amount` with this tender; customer operations
+        override it with the pricing engine's tender discounts."""
         return {}
 
     def _with_manual_pricing(

@@ -213,14 +213,16 @@ class CustomerOperations(TenderOperations):
         pricing = self.ports.pricing
         if not isinstance(pricing, TenderDiscounts) or amount <= ZERO:
             return {}
+        # in the store's price basis, like every other discount: 2 % off a tax-inclusive
+        # 113.92 is 2.28, not 2 % of the amount before tax
         lines = [
-            TenderLine(ln.line_id, ln.amount_excl_tax, discountable=ln.keyed_price is None)
+            TenderLine(ln.line_id, ln.net_amount, discountable=ln.keyed_price is None)
             for ln in tx.active_lines
             if ln.quantity > 0 and ln.return_of is None
         ]
-        pretax = sum((ln.amount for ln in lines), ZERO)
+        basis = sum((ln.amount for ln in lines), ZERO)
         total = tx.totals.total
-        paid = amount if total <= ZERO else min(pretax, amount * pretax / total)
+        paid = amount if total <= ZERO else min(basis, amount * basis / total)
         result = pricing.tender_discount_for(
             tender_type_id, lines, day=self.local_day(), currency=self.store.currency, paid=paid
         )

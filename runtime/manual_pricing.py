@@ -1,4 +1,5 @@
-"""Applying the cashier's pricing inputs on top of the pricing engine's answer.
+"""Applying the cashier's pricing inputs (and tender discounts earned at payment) on top of the
+pricing engine's answer.
 
 Order, as a register shows it: a price override replaces the engine's price (and its automatic
 discounts, which were computed for the old price); removed automatic discounts drop; the manual
@@ -63,9 +64,17 @@ def apply(
         for line in tx.lines
         if not line.voided
     )
-    if not (manual_lines or tx.manual_total_discount or tx.automatic_discounts_off):
+    if not (
+        manual_lines
+        or tx.manual_total_discount
+        or tx.automatic_discounts_off
+        or tx.tender_discounts
+    ):
         return pricing  # the common case: nothing to do
     out = dict(pricing)
+    earned: dict[str, list[LineDiscount]] = {}
+    for piece in tx.tender_discounts:
+        earned.setdefault(piece.line_id, []).append(piece.discount)
     for line in tx.active_lines:
         given = pricing.get(line.line_id)
         if given is None or line.quantity <= 0:
@@ -84,6 +93,7 @@ def apply(
             if off > 0:
                 name = _label(manual.percent, manual.amount, "Manual discount", currency)
                 discounts = (*discounts, LineDiscount("manual-line", name, MANUAL_LINE, off))
+        discounts = (*discounts, *earned.get(line.line_id, ()))  # tender discounts: at payment
         out[line.line_id] = LinePricing(price, source, discounts)
     total = tx.manual_total_discount
     if total is not None:

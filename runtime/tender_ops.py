@@ -34,7 +34,13 @@ from runtime.receipt import ReceiptDocument
 from runtime.receipt_numbers import format_receipt_number
 from runtime.return_tenders import card_payments, plan_refund
 from runtime.tendering import TenderPlan, change_line, plan_tender, with_tender_totals
-from runtime.transaction import TenderLine, TenderStatus, Transaction, TransactionState
+from runtime.transaction import (
+    TenderDiscountShare,
+    TenderLine,
+    TenderStatus,
+    Transaction,
+    TransactionState,
+)
 
 TENDER_CHANGES = ChangeRecord(tenders=True, totals=True)
 
@@ -69,8 +75,43 @@ class TenderOperations(CommerceCore):
         new = with_tender_totals(
             replace(tx, tenders=(*tx.tenders, line), next_tender_no=tx.next_tender_no + 1)
         )
-        changes = self._commit(new, TENDER_CHANGES, reprice_lines=False)
+        changes = self._commit(new, self._tender_changes(new), reprice_lines=False)
         return new, changes, line
+
+    def _tender_changes(self, new: Transaction) -> ChangeRecord:
+        """Tenders and totals, plus the lines whose figures a tender discount changed."""
+        old = self._tx
+        if old is None or old.tender_discounts == new.tender_discounts:
+            return TENDER_CHANGES
+        lines = {s.line_id for s in old.tender_discounts} | {
+            s.line_id for s in new.tender_discounts
+        }
+        return replace(TENDER_CHANGES, lines_changed=frozenset(lines))
+
+    def _earn_tender_discount(
+        self, tx: Transaction, tender: TenderType, amount: Decimal | None
+    ) -> Transaction:
+        """The sale repriced with the tender-based discount paying with `tender` earns (one per
+        sale: the first tender that earns one). Not yet saved: the tender's write saves both."""
+        due = tx.totals.balance_due
+        if tx.tender_discounts or due <= ZERO or tender.kind is TenderKind.FOREIGN_CURRENCY:
+            return tx
+        if amount is not None and not (amount.is_finite() and amount > ZERO):
+            return tx  # the tender plan refuses it with the right message
+        basis = due if amount is None else min(amount, due)
+        found = self._tender_discount_for(tx, tender.tender_type_id, basis)
+        if not found:
+            return tx
+        line_id = f"T{tx.next_tender_no}"
+        shares = tuple(TenderDiscountShare(line_id, lid, found[lid]) for lid in sorted(found))
+        return with_tender_totals(self._priced(replace(tx, tender_discounts=shares), None))
+
+    def _without_tender_discount(self, tx: Transaction, tender_line_id: str) -> Transaction:
+        """The sale without the discount a voided or declined tender line had earned."""
+        kept = tuple(s for s in tx.tender_discounts if s.tender_line_id != tender_line_id)
+        if kept == tx.tender_discounts:
+            return tx
+        return with_tender_totals(self._priced(replace(tx, tender_discounts=kept), None))
 
     def add_tender(self, request: AddTender) -> OpResult[TenderLine]:
         """Cash (with change and cash rounding), check, or foreign currency at its rate."""
@@ -93,6 +134,7 @@ class TenderOperations(CommerceCore):
                     return refusal
             if tx.totals.balance_due < ZERO:  # money is owed to the customer: a refund
                 return self._refund(tx, tender, request.amount, request.approval)
+            tx = self._earn_tender_discount(tx, tender, request.amount)
             plan = plan_tender(tx, self.store, tender, request.amount)
             if isinstance(plan, Refusal):
                 return plan
@@ -126,7 +168,11 @@ class TenderOperations(CommerceCore):
                 return refused(RefusalCode.UNKNOWN_TENDER, "No payment terminal is connected.")
             if tx.totals.balance_due < ZERO:  # money is owed to the customer: a refund
                 return self._refund(tx, tender, request.amount, None)
-            plan = plan_tender(tx, self.store, tender, request.amount)
+            tx = self._earn_tender_discount(tx, tender, request.amount)
+            amount = request.amount
+            if amount is not None and tx.tender_discounts and amount > tx.totals.balance_due:
+                amount = tx.totals.balance_due  # the discount lowered what is due
+            plan = plan_tender(tx, self.store, tender, amount)
             if isinstance(plan, Refusal):
                 return plan
             pending = replace(
@@ -246,7 +292,9 @@ class TenderOperations(CommerceCore):
         )
         tenders = tuple(settled if t.tender_line_id == line_id else t for t in tx.tenders)
         new = with_tender_totals(replace(tx, tenders=tenders))
-        changes = self._commit(new, TENDER_CHANGES, reprice_lines=False)
+        if status is TenderStatus.DECLINED:
+            new = self._without_tender_discount(new, line_id)
+        changes = self._commit(new, self._tender_changes(new), reprice_lines=False)
         return new, changes, settled
 
     def resolve_card_tender(self, request: ResolveCardTender) -> OpResult[TenderLine]:
@@ -305,7 +353,8 @@ class TenderOperations(CommerceCore):
                     ),
                 )
             )
-            changes = self._commit(new, TENDER_CHANGES, reprice_lines=False)
+            new = self._without_tender_discount(new, line.tender_line_id)
+            changes = self._commit(new, self._tender_changes(new), reprice_lines=False)
             return new, changes, voided
 
         return self._run("void_tender", request, step)

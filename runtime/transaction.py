@@ -71,6 +71,15 @@ class ReturnOf:
 
 
 @dataclass(frozen=True, slots=True)
+class TenderDiscountShare:
+    """A line's share of a tender-based discount, earned by the tender line that paid."""
+
+    tender_line_id: str
+    line_id: str
+    discount: LineDiscount
+
+
+@dataclass(frozen=True, slots=True)
 class SaleLine:
     """A line: what the cashier entered (inputs) and what pricing and tax made of it."""
 
@@ -206,6 +215,7 @@ class Transaction:
     automatic_discounts_off: bool = False  # the cashier removed the automatic discounts
     customer_id: str | None = None
     coupons: tuple[str, ...] = ()  # coupon codes entered, as the cashier entered them
+    tender_discounts: tuple[TenderDiscountShare, ...] = ()  # earned by paying with a tender
 
     @property
     def is_return(self) -> bool:

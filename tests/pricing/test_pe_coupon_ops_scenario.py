@@ -112,13 +112,13 @@ def test_tender_discount_for_paying_by_card(tmp_path: Path) -> None:
         ok(rt.add_line(AddLine(barcode=DEMO_ITEMS["espresso"], quantity=D(10))))
         tx = rt.transaction
         assert tx is not None
-        pretax = sum((ln.amount_excl_tax for ln in tx.active_lines), D(0))
-        assert pretax >= 100  # TD-CARD: 2 % from 100.00
+        basis = sum((ln.net_amount for ln in tx.active_lines), D(0))  # the store's price basis
+        assert basis >= 100  # TD-CARD: 2 % from 100.00
         whole = rt._tender_discount_for(tx, "card", tx.totals.total)
         assert whole and {d.discount_id for d in whole.values()} == {"TD-CARD"}
-        assert sum(d.amount for d in whole.values()) == (pretax * 2 / HUNDRED).quantize(D("0.01"))
+        assert sum(d.amount for d in whole.values()) == (basis * 2 / HUNDRED).quantize(D("0.01"))
         part = rt._tender_discount_for(tx, "card", D("50.00"))  # 2 % of the part paid
-        share = D("50.00") * pretax / tx.totals.total * 2 / HUNDRED
+        share = D("50.00") * basis / tx.totals.total * 2 / HUNDRED
         assert sum(d.amount for d in part.values()) == share.quantize(D("0.01"))
         assert rt._tender_discount_for(tx, "cash", tx.totals.total) == {}
         assert rt.transaction == tx  # only computed: applying it is the tender operation's
