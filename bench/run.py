@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results"
-SEED_VERSION = 1  # bump when the seed generator changes so the cache is rebuilt
+SEED_VERSION = 2  # bump when the seed generator changes so the cache is rebuilt
 JOURNAL_VERSION = 1  # bump when bench/journal_probe.py's build changes
 
 
