@@ -17,9 +17,6 @@ from runtime.operations import (
     AddTender,
     Approval,
     Conclude,
-    Permission,
-    Refusal,
-    RefusalCode,
 )
 from runtime.ports import ItemHit, PaymentOutcome, PaymentRequest, PaymentStatus, PricingService
 from runtime.pricing import BasePriceService
@@ -37,6 +34,7 @@ from tests.runtime.fakes import (
     MemoryCatalog,
     MemoryStores,
     ScriptedTerminal,
+    SelectiveAccess,
     TrustingAccess,
     ok,
     store_config,
@@ -177,40 +175,7 @@ class MemoryJournal:
         return [r for r in REASONS if r.kind == kind]
 
 
-class PickyAccess(TrustingAccess):
-    """Grants everything but `denied`; a manager approval (9001 / 9999) allows those too."""
-
-    def __init__(self, *denied: Permission) -> None:
-        super().__init__()
-        self.denied = set(denied)
-
-    def authorize(
-        self,
-        operator_id: str | None,
-        permission: Permission,
-        approval: Approval | None,
-        *,
-        action: str,
-        transaction_id: str | None = None,
-        details: Mapping[str, str] | None = None,
-    ) -> Refusal | None:
-        super().authorize(
-            operator_id,
-            permission,
-            approval,
-            action=action,
-            transaction_id=transaction_id,
-            details=details,
-        )
-        if permission not in self.denied or approval == MANAGER:
-            return None
-        if approval is not None:
-            return Refusal(RefusalCode.OVERRIDE_REFUSED, "The approval was refused.")
-        return Refusal(
-            RefusalCode.PERMISSION_REQUIRED,
-            f"You may not {action}; a manager can approve it.",
-            (permission.value,),
-        )
+PickyAccess = SelectiveAccess  # the shared fake (tests/runtime/fakes.py)
 
 
 def return_runtime(

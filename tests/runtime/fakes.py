@@ -405,6 +405,46 @@ class TrustingAccess:
         return None
 
 
+MANAGER_APPROVAL = Approval("9001", "9999")
+
+
+class SelectiveAccess(TrustingAccess):
+    """Grants everything but `denied`; for those, only the manager's approval (9001 / 9999)
+    passes: no approval is PERMISSION_REQUIRED naming the permission, another is refused."""
+
+    def __init__(self, *denied: Permission) -> None:
+        super().__init__()
+        self.denied = set(denied)
+
+    def authorize(
+        self,
+        operator_id: str | None,
+        permission: Permission,
+        approval: Approval | None,
+        *,
+        action: str,
+        transaction_id: str | None = None,
+        details: Mapping[str, str] | None = None,
+    ) -> Refusal | None:
+        super().authorize(
+            operator_id,
+            permission,
+            approval,
+            action=action,
+            transaction_id=transaction_id,
+            details=details,
+        )
+        if permission not in self.denied or approval == MANAGER_APPROVAL:
+            return None
+        if approval is not None:
+            return Refusal(RefusalCode.OVERRIDE_REFUSED, "The approval was refused.")
+        return Refusal(
+            RefusalCode.PERMISSION_REQUIRED,
+            f"You may not {action}; a manager can approve it.",
+            (permission.value,),
+        )
+
+
 def make_runtime(
     store: StoreConfig | None = None,
     *,

@@ -15,10 +15,8 @@ from runtime.facade import CommerceRuntime
 from runtime.operations import (
     AddLine,
     AddTender,
-    Approval,
     Conclude,
     OpResult,
-    Permission,
     Refusal,
     RefusalCode,
     TenderCard,
@@ -42,6 +40,7 @@ from tests.runtime.fakes import (
     MemoryCatalog,
     MemoryStores,
     ScriptedTerminal,
+    SelectiveAccess,
     TrustingAccess,
     ok,
     store_config,
@@ -134,27 +133,7 @@ class MemoryShiftStore:
         return shift
 
 
-class DenyingAccess(TrustingAccess):
-    """Refuses the listed permissions unless a manager approval is given."""
-
-    def __init__(self, *denied: Permission) -> None:
-        super().__init__()
-        self.denied = set(denied)
-
-    def authorize(
-        self,
-        operator_id: str | None,
-        permission: Permission,
-        approval: Approval | None,
-        *,
-        action: str,
-        transaction_id: str | None = None,
-        details: Mapping[str, str] | None = None,
-    ) -> Refusal | None:
-        super().authorize(operator_id, permission, approval, action=action)
-        if permission in self.denied and approval is None:
-            return Refusal(RefusalCode.PERMISSION_REQUIRED, f"You may not {action}.")
-        return None
+DenyingAccess = SelectiveAccess  # the shared fake (tests/runtime/fakes.py)
 
 
 @dataclass
