@@ -19,7 +19,8 @@ from local_db.database import (
     open_database,
 )
 from local_db.ledger import SqlSalesLedger
-from local_db.seed import DEMO_ITEMS, DEMO_PRODUCTS, sample_barcodes, seed_store
+from local_db.seed import sample_barcodes, seed_store
+from local_db.seed_master import DEMO_ITEMS, DEMO_PRODUCTS
 from local_db.verify import verify_ledger
 
 if TYPE_CHECKING:

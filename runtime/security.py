@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from runtime.operations import Approval, Permission, Refusal, RefusalCode
-from runtime.ports import Clock, SignedIn
+from runtime.ports import SignedIn
+from runtime.security_audit import AuditContext, AuditingAccess
 from runtime.security_model import (
     MAX_SECRET_LENGTH,
     AuditLog,
@@ -59,44 +58,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What is being asked, for the audit records and the refusal details."""
-
-    action: str
-    permission: Permission | None = None
-    transaction_id: str | None = None
-    details: Mapping[str, str] | None = None
-
-    @property
-    def refusal_details(self) -> tuple[str, ...]:
-        return () if self.permission is None else (self.permission.value,)
-
-
-class AccessController:
+class AccessController(AuditingAccess):
     """`runtime.ports.AccessControl` over the staff ports. `timezone` is the store's, used only
     to say until when (local time) an operator is locked out."""
-
-    def __init__(
-        self,
-        staff: StaffDirectory,
-        hasher: SecretHasher,
-        audit: AuditLog,
-        clock: Clock,
-        policy: SecurityPolicy,
-        store_id: str,
-        register_id: str,
-        *,
-        timezone: str = "UTC",
-    ) -> None:
-        self.staff = staff
-        self.hasher = hasher
-        self.audit_log = audit
-        self.clock = clock
-        self.policy = policy
-        self.store_id = store_id
-        self.register_id = register_id
-        self.zone = ZoneInfo(timezone)
 
     # ---- AccessControl: permissions ------------------------------------------------------------
 
@@ -110,7 +74,7 @@ class AccessController:
         transaction_id: str | None = None,
         details: Mapping[str, str] | None = None,
     ) -> Refusal | None:
-        ctx = _Context(action, permission, transaction_id, details)
+        ctx = AuditContext(action, permission, transaction_id, details)
         operator = self._acting(operator_id, ctx)
         if isinstance(operator, Refusal):
             return operator
@@ -156,7 +120,7 @@ class AccessController:
         details = {"scope": scope, "amount": str(amount)}
         if percent is not None:
             details["percent"] = str(percent)
-        ctx = _Context(f"give {what}", Permission.MANUAL_DISCOUNT, transaction_id, details)
+        ctx = AuditContext(f"give {what}", Permission.MANUAL_DISCOUNT, transaction_id, details)
         problem = discount_problem(scope, percent, amount)
         if problem:
             return self._refuse(operator_id, ctx, RefusalCode.INVALID_AMOUNT, problem)
@@ -210,7 +174,7 @@ class AccessController:
         details: Mapping[str, str] | None = None,
     ) -> None:
         self._write(
-            operator_id, _Context(action, None, transaction_id, details), AuditOutcome.ALLOWED
+            operator_id, AuditContext(action, None, transaction_id, details), AuditOutcome.ALLOWED
         )
 
     # ---- AccessControl: sign-in ----------------------------------------------------------------
@@ -218,7 +182,7 @@ class AccessController:
     def verify_sign_in(
         self, operator_id: str | None, secret: str, badge: str | None
     ) -> SignedIn | Refusal:
-        ctx = _Context("sign in")
+        ctx = AuditContext("sign in")
         who = self._identify(operator_id, secret, badge, ctx)
         if isinstance(who, Refusal):
             return who
@@ -228,7 +192,7 @@ class AccessController:
     def verify_unlock(
         self, locked_by: str, operator_id: str | None, secret: str, badge: str | None
     ) -> SignedIn | Refusal:
-        ctx = _Context("unlock the register", details={"locked_by": locked_by})
+        ctx = AuditContext("unlock the register", details={"locked_by": locked_by})
         who = self._identify(operator_id, secret, badge, ctx)
         if isinstance(who, Refusal):
             return who
@@ -237,7 +201,7 @@ class AccessController:
             self._write(who.operator_id, ctx, AuditOutcome.ALLOWED, extra={"by": _by(badge)})
             return signed_in
         if not self._holds(who, Permission.MANAGER):
-            manager_ctx = _Context(ctx.action, Permission.MANAGER, details=ctx.details)
+            manager_ctx = AuditContext(ctx.action, Permission.MANAGER, details=ctx.details)
             return self._refuse(
                 who.operator_id,
                 manager_ctx,
@@ -248,7 +212,7 @@ class AccessController:
         return signed_in
 
     def change_secret(self, operator_id: str, old_secret: str, new_secret: str) -> Refusal | None:
-        ctx = _Context("change password")
+        ctx = AuditContext("change password")
         record = self.staff.operator(operator_id)
         if record is None or not record.active:
             return self._refuse(
@@ -275,7 +239,7 @@ class AccessController:
     # ---- identification and secrets -------------------------------------------------------------
 
     def _identify(
-        self, operator_id: str | None, secret: str, badge: str | None, ctx: _Context
+        self, operator_id: str | None, secret: str, badge: str | None, ctx: AuditContext
     ) -> OperatorRecord | Refusal:
         """The operator behind an id + secret or a badge, with failures counted and audited."""
         badge = badge.strip() if badge else ""
@@ -315,7 +279,7 @@ class AccessController:
         return self._check_secret(record, secret, ctx, "password") or self._signed_in(record)
 
     def _approver(
-        self, operator: OperatorRecord, approval: Approval, ctx: _Context
+        self, operator: OperatorRecord, approval: Approval, ctx: AuditContext
     ) -> OperatorRecord | Refusal:
         """The verified approver of an override: different, active, not locked out, right
         secret (or badge). A wrong secret counts towards the approver's lockout."""
@@ -349,7 +313,7 @@ class AccessController:
                 return wrong
         return self._signed_in(record)
 
-    def _same_operator(self, operator: OperatorRecord, ctx: _Context) -> Refusal:
+    def _same_operator(self, operator: OperatorRecord, ctx: AuditContext) -> Refusal:
         needed = f" with the '{ctx.permission.value}' permission" if ctx.permission else ""
         return self._refuse(
             operator.operator_id,
@@ -364,7 +328,7 @@ class AccessController:
         self,
         record: OperatorRecord,
         secret: str,
-        ctx: _Context,
+        ctx: AuditContext,
         what: str,
         *,
         acting: OperatorRecord | None = None,
@@ -402,7 +366,7 @@ class AccessController:
             self.staff.lock_until(record.operator_id, until)
             self._write(
                 record.operator_id,
-                _Context("lockout", ctx.permission, ctx.transaction_id),
+                AuditContext("lockout", ctx.permission, ctx.transaction_id),
                 AuditOutcome.REFUSED,
                 extra={"until": until.isoformat(), "after_attempts": str(count)},
             )
@@ -418,102 +382,6 @@ class AccessController:
             f"Wrong {what} for operator {record.label}. {left} more wrong "
             f"attempt{'s' if left != 1 else ''} and the operator is locked out.",
             ctx.refusal_details,
-        )
-
-    def _signed_in(self, record: OperatorRecord) -> OperatorRecord:
-        """A verified operator: a success clears the failure count (and an expired lockout)."""
-        if record.failed_attempts or record.locked_until is not None:
-            self.staff.reset_failed_attempts(record.operator_id)
-        return record
-
-    def _locked_refusal(
-        self, record: OperatorRecord, ctx: _Context, *, acting: str | None = None
-    ) -> Refusal | None:
-        if record.locked_until is None or not record.locked_at(self.clock.now()):
-            return None
-        return self._refuse(
-            acting or record.operator_id,
-            ctx,
-            RefusalCode.LOCKED_OUT,
-            f"Operator {record.label} is locked out after too many wrong passwords, until "
-            f"{self._local(record.locked_until)}.",
-            approver_id=record.operator_id if acting else None,
-        )
-
-    # ---- helpers --------------------------------------------------------------------------------
-
-    def _acting(self, operator_id: str | None, ctx: _Context) -> OperatorRecord | Refusal:
-        if operator_id is None:
-            return self._refuse(None, ctx, RefusalCode.NOT_SIGNED_IN, "Sign in first.")
-        record = self.staff.operator(operator_id)
-        if record is None or not record.active:
-            return self._refuse(
-                operator_id,
-                ctx,
-                RefusalCode.UNKNOWN_OPERATOR,
-                f"Operator {operator_id} is not an active operator here; sign in again.",
-            )
-        return record
-
-    def _group(self, record: OperatorRecord) -> PermissionGroup | None:
-        return self.staff.group(record.group_id) if record.group_id else None
-
-    def _holds(self, record: OperatorRecord, permission: Permission) -> bool:
-        group = self._group(record)
-        return group is not None and group.holds(permission)
-
-    def _local(self, at: dt.datetime) -> str:
-        local = at.astimezone(self.zone)
-        today = self.clock.now().astimezone(self.zone).date()
-        shown = (
-            local.strftime("%H:%M") if local.date() == today else local.strftime("%Y-%m-%d %H:%M")
-        )
-        return f"{shown} ({self.zone.key})"
-
-    def _fail(
-        self, operator_id: str | None, ctx: _Context, code: RefusalCode, message: str
-    ) -> Refusal:
-        """An identification that failed (unknown id or badge): audited as failed."""
-        self._write(operator_id, ctx, AuditOutcome.FAILED, extra={"refusal": code.value})
-        return Refusal(code, message, ctx.refusal_details)
-
-    def _refuse(
-        self,
-        operator_id: str | None,
-        ctx: _Context,
-        code: RefusalCode,
-        message: str,
-        *,
-        approver_id: str | None = None,
-        extra: tuple[str, ...] = (),
-    ) -> Refusal:
-        """A refusal, audited with its code under "refusal" (beside the caller's details)."""
-        audit_extra = {"refusal": code.value}
-        self._write(
-            operator_id, ctx, AuditOutcome.REFUSED, approver_id=approver_id, extra=audit_extra
-        )
-        return Refusal(code, message, (*ctx.refusal_details, *extra))
-
-    def _write(
-        self,
-        operator_id: str | None,
-        ctx: _Context,
-        outcome: AuditOutcome,
-        *,
-        approver_id: str | None = None,
-        extra: Mapping[str, str] | None = None,
-    ) -> None:
-        self.audit_log.append(
-            AuditRecord(
-                at=self.clock.now(),
-                operator_id=operator_id,
-                action=ctx.action,
-                outcome=outcome,
-                permission=None if ctx.permission is None else ctx.permission.value,
-                approver_id=approver_id,
-                transaction_id=ctx.transaction_id,
-                details={**(ctx.details or {}), **(extra or {})},
-            )
         )
 
 
