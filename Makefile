@@ -3,8 +3,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 STAMP := $(VENV)/.installed
+# emupos (the independent ESC/POS device emulator used by the integration tests) needs
+# Python >= 3.13, so it lives in a venv of its own; tests find it at .venv-emupos/bin/emupos.
+PY313 ?= $(firstword $(wildcard /root/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
+EMUPOS_VENV := .venv-emupos
+EMUPOS_STAMP := $(EMUPOS_VENV)/.installed
 
-.PHONY: install test test-fast lint demo bench clean distclean
+.PHONY: install emupos test test-fast lint demo bench clean distclean
 
 install: $(STAMP)
 
@@ -17,16 +22,24 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --config-settings editable_mode=compat -e '.[dev]'
 	touch $(STAMP)
 
+emupos: $(EMUPOS_STAMP)
+
+$(EMUPOS_STAMP):
+	@test -n "$(PY313)" || { echo "emupos needs python3.13 on the PATH (or PY313=...)"; exit 1; }
+	test -x $(EMUPOS_VENV)/bin/python || $(PY313) -m venv $(EMUPOS_VENV)
+	$(EMUPOS_VENV)/bin/pip install 'emupos>=0.4,<0.5'
+	touch $(EMUPOS_STAMP)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy runtime
 	$(VENV)/bin/lint-imports
 
 # Everything, including tests marked slow.
-test: lint
+test: lint $(EMUPOS_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
-test-fast: $(STAMP)
+test-fast: $(STAMP) $(EMUPOS_STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
 
 demo: $(STAMP)
@@ -40,4 +53,4 @@ clean:
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(EMUPOS_VENV)
