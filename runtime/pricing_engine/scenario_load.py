@@ -42,6 +42,12 @@ from runtime.pricing_engine.scenario_json import (
     _Reader,
     parse_json,
 )
+from runtime.pricing_engine.scenario_manual import (
+    CashierInputs,
+    ManualInput,
+    cashier_inputs,
+    manual_input,
+)
 from runtime.pricing_engine.scenario_pricing import (
     MODELS,
     _adjustments,
@@ -57,6 +63,8 @@ class BasketLine:
     quantity: Decimal
     unit: str | None = None
     keyed_price: Decimal | None = None
+    price_override: Decimal | None = None  # the cashier's new unit price
+    manual_discount: ManualInput | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +85,7 @@ class Scenario:
     coupons: tuple[Coupon, ...] = ()
     tender_discounts: tuple[TenderDiscount, ...] = ()
     entered_coupons: tuple[str, ...] = ()  # the codes entered on the basket
+    cashier: CashierInputs = field(default_factory=CashierInputs)
 
 
 @dataclass(slots=True)
@@ -86,6 +95,14 @@ class GroupLinks:
     stores: dict[str, list[str]] = field(default_factory=dict)
     tiers: dict[str, list[str]] = field(default_factory=dict)
 
+
+_BasketParts = tuple[
+    dt.date | None, str | None, list[BasketLine], tuple[str, ...], CashierInputs
+]
+BASKET_KEYS = (
+    "customer", "coupons", "manual_total_discount", "automatic_discounts", "operator",
+)  # fmt: skip
+LINE_KEYS = ("unit", "keyed_price", "price_override", "manual_discount")
 
 TOP_KEYS = (
     "description", "store", "price_groups", "categories", "products", "customers",
@@ -116,7 +133,7 @@ def load_scenario(text: str) -> Scenario:
     coupons = _coupons(r, top, {d.discount_id for d in discounts})
     tender_discounts = _tender_discounts(r, top)
     model = r.choice(top, "concurrency_model", "$", MODELS.__getitem__, ("A", "B"), MODELS["A"])
-    day, customer, lines, entered = _basket(
+    day, customer, lines, entered, cashier = _basket(
         r, top.get("basket"), products, variant_owner, customers
     )
     expected = top.get("expected")
@@ -150,6 +167,7 @@ def load_scenario(text: str) -> Scenario:
         coupons=tuple(coupons),
         tender_discounts=tuple(tender_discounts),
         entered_coupons=entered,
+        cashier=cashier,
     )
 
 
@@ -377,11 +395,11 @@ def _customers(
 def _basket(
     r: _Reader, value: object, products: Mapping[str, Product], owner: Mapping[str, str],
     customers: Mapping[str, object],
-) -> tuple[dt.date | None, str | None, list[BasketLine], tuple[str, ...]]:  # fmt: skip
+) -> _BasketParts:  # fmt: skip
     path = "$.basket"
-    o = r.obj(value, path, ("date", "lines"), ("customer", "coupons"))
+    o = r.obj(value, path, ("date", "lines"), BASKET_KEYS)
     if o is None:
-        return None, None, [], ()
+        return None, None, [], (), CashierInputs()
     day = r.date(o, "date", path)
     customer = r.opt_text(o, "customer", path)
     if customer is not None and customer not in customers:
@@ -391,7 +409,7 @@ def _basket(
     if "lines" in o and not entries:
         r.err(f"{path}.lines", "at least one line is required")
     for lpath, lv in entries:
-        ln = r.obj(lv, lpath, ("item", "quantity"), ("unit", "keyed_price"))
+        ln = r.obj(lv, lpath, ("item", "quantity"), LINE_KEYS)
         if ln is None:
             continue
         item = r.ident(ln, "item", lpath)
@@ -402,6 +420,10 @@ def _basket(
             BasketLine(
                 item, quantity or Decimal(1), r.opt_text(ln, "unit", lpath),
                 r.decimal(ln, "keyed_price", lpath, positive=True),
+                r.decimal(ln, "price_override", lpath),
+                manual_input(r, ln["manual_discount"], f"{lpath}.manual_discount")
+                if "manual_discount" in ln else None,
             )
         )  # fmt: skip
-    return day, customer, lines, r.strings(o, "coupons", path)
+    cashier = cashier_inputs(r, o, path)
+    return day, customer, lines, r.strings(o, "coupons", path), cashier

@@ -18,11 +18,13 @@ from decimal import Decimal
 from runtime.catalog import BarcodeHit, Product
 from runtime.config import RegisterConfig
 from runtime.core import Ports
+from runtime.discount_ops import DiscountLine, DiscountTotal, OverridePrice, SetAutomaticDiscounts
 from runtime.facade import CommerceRuntime
-from runtime.operations import AddLine
+from runtime.operations import AddLine, Refusal
 from runtime.ports import ItemHit, LedgerReceipt, LinePricing, PricingContext, ProductSummary
 from runtime.pricing_engine.scenario_json import ScenarioError
-from runtime.pricing_engine.scenario_load import Scenario
+from runtime.pricing_engine.scenario_load import BasketLine, Scenario
+from runtime.pricing_engine.scenario_manual import UNLIMITED, ScenarioAccess
 from runtime.pricing_engine.service import EnginePricingService
 from runtime.system import FixedClock, SequentialIds
 from runtime.transaction import SaleLine, Transaction
@@ -108,6 +110,7 @@ def run_scenario(scenario: Scenario) -> dict[str, object]:
         cart=stores,
         suspended=stores,
         ledger=stores,
+        access=ScenarioAccess(scenario.cashier.group or UNLIMITED),
     )
     register = RegisterConfig("R1", store.store_id)
     runtime = CommerceRuntime(replace(store, timezone="UTC"), register, ports, operator_id="0")
@@ -125,11 +128,49 @@ def run_scenario(scenario: Scenario) -> dict[str, object]:
             problems.append(
                 f"$.basket.lines[{i}]: the register refused it: {result.refusal.message}"
             )
+        elif result.value is not None:
+            problems.extend(_line_inputs(runtime, result.value.line_id, line, i))
+    problems.extend(_basket_inputs(runtime, scenario))
     if problems:
         raise ScenarioError(problems)
     tx = runtime.transaction
     assert tx is not None
     return _output(tx, store.currency.unit)
+
+
+def _refused(refusal: Refusal | None, path: str) -> list[str]:
+    if refusal is None:
+        return []
+    return [f"{path}: the register refused it: {refusal.message}"]
+
+
+def _line_inputs(runtime: CommerceRuntime, line_id: str, line: BasketLine, i: int) -> list[str]:
+    """The cashier's price override and manual discount on one line, as at the till."""
+    path = f"$.basket.lines[{i}]"
+    out: list[str] = []
+    if line.price_override is not None:
+        result = runtime.override_price(OverridePrice(line_id, line.price_override, "scenario"))
+        out += _refused(result.refusal, f"{path}.price_override")
+    if line.manual_discount is not None:
+        m = line.manual_discount
+        result2 = runtime.discount_line(DiscountLine(line_id, m.percent, m.amount))
+        out += _refused(result2.refusal, f"{path}.manual_discount")
+    return out
+
+
+def _basket_inputs(runtime: CommerceRuntime, scenario: Scenario) -> list[str]:
+    """Removing the automatic discounts, then the manual total discount (which comes off
+    what is left of the lines)."""
+    cashier = scenario.cashier
+    out: list[str] = []
+    if not cashier.automatic_discounts:
+        result = runtime.set_automatic_discounts(SetAutomaticDiscounts(enabled=False))
+        out += _refused(result.refusal, "$.basket.automatic_discounts")
+    if cashier.total_discount is not None:
+        m = cashier.total_discount
+        result2 = runtime.discount_total(DiscountTotal(m.percent, m.amount))
+        out += _refused(result2.refusal, "$.basket.manual_total_discount")
+    return out
 
 
 def _money(amount: Decimal, unit: Decimal) -> str:
