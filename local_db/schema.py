@@ -143,6 +143,7 @@ class RegisterRow(Base):
     name: Mapped[str] = mapped_column(Text, server_default="")
     receipt_mask: Mapped[str] = mapped_column(Text)
     self_checkout: Mapped[bool] = mapped_column(Boolean, server_default=FALSE)
+    hardware_profile_id: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class TenderTypeRow(Base):
@@ -470,4 +471,5 @@ class SuspendedTransactionRow(Base):
 
 
 # The store-operations models share this Base; importing them here keeps `Base.metadata` whole.
+from local_db import schema_devices as _schema_devices  # noqa: E402, F401
 from local_db import schema_ops as _schema_ops  # noqa: E402, F401

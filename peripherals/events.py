@@ -10,14 +10,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from runtime.devices import DeviceCategory
 
-class DeviceCategory(StrEnum):
-    RECEIPT_PRINTER = "receipt_printer"
-    CASH_DRAWER = "cash_drawer"
-    SCANNER = "scanner"
-    SCALE = "scale"
-    LINE_DISPLAY = "line_display"
-    PAYMENT_TERMINAL = "payment_terminal"
+__all__ = [
+    "DataEvent",
+    "DeviceCategory",
+    "DeviceEvent",
+    "DeviceState",
+    "DeviceStatus",
+    "ErrorEvent",
+    "EventRecorder",
+    "EventSink",
+    "OutputCompleteEvent",
+    "StatusEvent",
+    "discard",
+]
 
 
 class DeviceState(StrEnum):
