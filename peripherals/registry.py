@@ -75,8 +75,19 @@ def create_device(config: DeviceConfig, sink: EventSink) -> Device:
     return factory_for(config.category, config.driver)(config, sink)
 
 
-def open_device(config: DeviceConfig, sink: EventSink, timeout: float | None = None) -> Device:
-    """Create and start (open, claim, enable) a device; a NullDevice if anything fails."""
+PeerLookup = Callable[[str], Device | None]
+
+
+def open_device(
+    config: DeviceConfig,
+    sink: EventSink,
+    timeout: float | None = None,
+    peers: PeerLookup | None = None,
+) -> Device:
+    """Create and start (open, claim, enable) a device; a NullDevice if anything fails.
+
+    `peers` finds devices opened before this one (a drawer kicked through the printer); it is
+    handed to the device's `bind_peers` before it starts, when the device has one."""
     try:
         device = create_device(config, sink)
     except Exception as exc:  # noqa: BLE001 - any failure becomes a null device with a reason
@@ -84,6 +95,9 @@ def open_device(config: DeviceConfig, sink: EventSink, timeout: float | None = N
         null.start()
         return null
     try:
+        bind = getattr(device, "bind_peers", None)
+        if peers is not None and callable(bind):
+            bind(peers)
         device.start(timeout)
     except Exception as exc:  # noqa: BLE001
         reason = str(exc) or exc.__class__.__name__
