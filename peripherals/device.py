@@ -22,10 +22,10 @@ from peripherals.events import (
     DeviceCategory,
     DeviceEvent,
     DeviceState,
+    DeviceStatus,
     ErrorEvent,
     EventSink,
     StatusEvent,
-    DeviceStatus,
 )
 
 T = TypeVar("T")
