@@ -55,6 +55,7 @@ class PrintQueueRow(Base):
     document: Mapped[dict[str, Any]] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text, server_default="")
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
+    printer_id: Mapped[str] = mapped_column(Text, server_default="")
 
 
 class PaymentRequestRow(Base):

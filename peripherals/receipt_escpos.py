@@ -7,13 +7,17 @@ Layout mirrors `runtime.receipt_text` (same wrapping of left/right rows), so the
 lines up like the text one; double-size rows get half the columns. The job starts with ESC @
 and pins the profile's code page once (ESC t n); every character is encoded in that code page,
 one byte per character, and what it cannot encode prints as "?". The code page is never switched
-mid-receipt and no character raises.
+mid-receipt and no character raises. A profile's logo prints first, as a 1-bit raster image.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import re
 import unicodedata
 
+from escpos.image import EscposImage  # type: ignore[import-untyped]
 from escpos.printer import Dummy  # type: ignore[import-untyped]
 
 from peripherals.receipt_profile import ReceiptProfile
@@ -34,6 +38,8 @@ _ALIGN = {Align.LEFT: "left", Align.CENTER: "center", Align.RIGHT: "right"}
 _BARCODE_HEIGHT = 64  # dots
 _CODE128_QUIET = 20  # modules of quiet zone, both sides together
 _FEED_LINES = 6  # lines fed before a cut (python-escpos' own figure) or a tear-off
+_LOGO_THRESHOLD = 128  # grey levels below this print black (no dithering: crisp, repeatable)
+_RASTER_ROWS = 960  # rows per GS v 0 command (python-escpos' fragment height)
 
 
 def _clean(text: str) -> str:
@@ -55,6 +61,42 @@ def _code128_modules(data: str) -> int:
     return (len(data) + 2) * 11 + 13 + _CODE128_QUIET
 
 
+_DIGIT_RUN = re.compile(r"[0-9]{4,}")
+
+
+def _code128_compact(data: str) -> tuple[str, int]:
+    """GS k data for `data` with runs of digits in code set C, and its count of symbol
+    characters (start and code set switches included, check character not).
+
+    A run goes to code set C when that saves symbols: four digits at either end, six in the
+    middle (the switch there and back costs two). An odd run leaves its first digit in B.
+    """
+    segments: list[tuple[str, str]] = []
+    done = 0
+    for run in _DIGIT_RUN.finditer(data):
+        start, end = run.span()
+        start += (end - start) % 2
+        length = end - start
+        if length < 4 or (length < 6 and 0 < start and end < len(data)):
+            continue
+        if start > done:
+            segments.append(("B", data[done:start]))
+        segments.append(("C", data[start:end]))
+        done = end
+    if done < len(data):
+        segments.append(("B", data[done:]))
+    parts, symbols = [], 0
+    for code_set, text in segments:
+        parts.append("{" + code_set)  # the start code, then a switch: one symbol each
+        if code_set == "B":
+            parts.append(text.replace("{", "{{"))
+            symbols += 1 + len(text)
+        else:
+            parts.append("".join(chr(int(text[i : i + 2])) for i in range(0, len(text), 2)))
+            symbols += 1 + len(text) // 2
+    return "".join(parts), symbols
+
+
 class _Renderer:
     def __init__(self, profile: ReceiptProfile) -> None:
         self.profile = profile
@@ -69,8 +111,17 @@ class _Renderer:
         self._print_logo()
 
     def _print_logo(self) -> None:
-        """Hook for the monochrome logo (`ReceiptProfile.logo`, not supported yet)."""
-        assert self.profile.logo is None
+        """The profile's logo, centred, as GS v 0 raster images (see `logo_raster`)."""
+        if self.profile.logo is None:
+            return
+        width_bytes, height, raster = logo_raster(self.profile.logo, self.profile.dots)
+        # centred by the image itself: some printers ignore ESC a for raster images
+        self.p.set(align="left")
+        for top in range(0, height, _RASTER_ROWS):
+            rows = min(_RASTER_ROWS, height - top)
+            # GS v 0 m xL xH yL yH d1...dk: m = 0 (normal density), x in bytes, y in dots
+            header = b"\x1dv0\x00" + width_bytes.to_bytes(2, "little") + rows.to_bytes(2, "little")
+            self.p._raw(header + raster[top * width_bytes : (top + rows) * width_bytes])
 
     def element(self, element: Element) -> None:
         if isinstance(element, Separator):
@@ -105,16 +156,20 @@ class _Renderer:
     def barcode(self, block: BarcodeBlock) -> None:
         data = block.data
         symbology = block.symbology.upper()
-        fits = [
-            w for w in (3, 2) if _code128_modules(data.replace("{", "{{")) * w <= self.profile.dots
-        ]
+        # GS k 73 n "{B" data: function B, code set B; a literal "{" is sent as "{{"
+        code = "{B" + data.replace("{", "{{")
+        fits = [w for w in (3, 2) if _code128_modules(code[2:]) * w <= self.profile.dots]
+        if not fits and data.isascii() and data.isprintable():
+            # too wide in code set B: digit runs in code set C (two digits per symbol)
+            code, symbols = _code128_compact(data)
+            modules = (symbols + 1) * 11 + 13 + _CODE128_QUIET
+            fits = [w for w in (3, 2) if modules * w <= self.profile.dots]
         if symbology != "CODE128" or not data or not data.isascii() or not fits:
             # a code the printer could not render (or that does not fit): its data as text
             self.row(TextRow(data, align=Align.CENTER))
             return
-        # GS k 73 n "{B" data: function B, code set B; a literal "{" is sent as "{{"
         self.p.barcode(
-            "{B" + data.replace("{", "{{"),
+            code,
             "CODE128",
             height=_BARCODE_HEIGHT,
             width=fits[0],
@@ -139,6 +194,37 @@ class _Renderer:
 
     def output(self) -> bytes:
         return bytes(self.p.output)
+
+
+def logo_raster(path: str, dots: int) -> tuple[int, int, bytes]:
+    """(width in bytes, height in dots, GS v 0 raster data) of the logo at `path`.
+
+    The image goes onto white (transparency is paper), to grey, scaled down to `dots` when
+    wider, to 1 bit at a fixed threshold, and is padded on the left so it is centred on a
+    `dots`-wide line. Cached per file version, so a receipt does not decode the PNG again.
+    """
+    stat = os.stat(path)
+    return _logo_raster(path, stat.st_mtime_ns, stat.st_size, dots)
+
+
+@functools.lru_cache(maxsize=8)
+def _logo_raster(path: str, _mtime_ns: int, _size: int, dots: int) -> tuple[int, int, bytes]:
+    from PIL import Image
+
+    with Image.open(path) as source:
+        rgba = source.convert("RGBA")
+    paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+    paper.alpha_composite(rgba)
+    grey = paper.convert("L")
+    if grey.width > dots:
+        height = max(1, round(grey.height * dots / grey.width))
+        grey = grey.resize((dots, height), Image.Resampling.LANCZOS)
+    mono = grey.point(lambda v: 255 if v >= _LOGO_THRESHOLD else 0, mode="1")
+    left = (dots - mono.width) // 2
+    line = Image.new("1", (left + mono.width, mono.height), 1)
+    line.paste(mono, (left, 0))
+    image = EscposImage(line)  # python-escpos: ink = 1 bits, rows padded to whole bytes
+    return image.width_bytes, image.height, bytes(image.to_raster_format())
 
 
 def render_escpos(document: ReceiptDocument, profile: ReceiptProfile | None = None) -> bytes:

@@ -320,8 +320,8 @@ def test_sections_print_in_document_order(sale: ReceiptDocument) -> None:
 
 
 def test_profile_validation() -> None:
-    with pytest.raises(NotImplementedError):
-        ReceiptProfile(logo="logo.png")
+    with pytest.raises(ValueError, match="does not exist"):
+        ReceiptProfile(logo="no-such-logo.png")
     with pytest.raises(ValueError):
         ReceiptProfile(columns=4)
     with pytest.raises(ValueError):

@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("document", sa.JSON(), nullable=False),
         sa.Column("reason", sa.Text(), server_default="", nullable=False),
         sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("printer_id", sa.Text(), server_default="", nullable=False),
         sa.PrimaryKeyConstraint("job_id", name=op.f("pk_print_queue")),
     )
     op.create_index("ix_print_queue_register_id", "print_queue", ["register_id"])
