@@ -232,7 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Each module has `add_commands(sub)` adding its subcommands (with `func` defaults).
-_COMMAND_MODULES = ("pos_app.cli_journal", "pos_app.cli_staff", "pos_app.cli_shift")
+_COMMAND_MODULES = (
+    "pos_app.cli_journal",
+    "pos_app.cli_staff",
+    "pos_app.cli_shift",
+    "pos_app.cli_devices",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -26,7 +26,10 @@ from local_db.passwords import build_access_controller
 from local_db.pricing_store import build_pricing_service, freeze_heap
 from local_db.register_lock import RegisterLock
 from local_db.shifts import SqlShiftStore
+from peripherals.events import EventSink, discard
+from pos_app.register_devices import RegisterDevices, open_register_devices
 from runtime.core import Ports
+from runtime.devices import HardwareProfile
 from runtime.extensions import RuntimeExtension, load_extensions
 from runtime.facade import CommerceRuntime
 from runtime.ports import Clock, IdGenerator, PaymentTerminal, PricingService
@@ -36,13 +39,16 @@ from runtime.system import SystemClock, UuidIds
 
 @dataclass
 class Register:
-    """One register's runtime over its open database."""
+    """One register's runtime over its open database, and its devices when opened with them."""
 
     database: Database
     runtime: CommerceRuntime
     lock: RegisterLock
+    devices: RegisterDevices | None = None
 
     def close(self) -> None:
+        if self.devices is not None:
+            self.devices.close()
         self.database.close()
         self.lock.release()
 
@@ -58,16 +64,31 @@ def open_register(
     ids: IdGenerator | None = None,
     extensions: Sequence[RuntimeExtension] | None = None,
     freeze: bool = False,
+    devices: bool = False,
+    hardware: HardwareProfile | None = None,
+    device_events: EventSink = discard,
 ) -> Register:
     """Open the database (refusing a corrupt or foreign file), claim the register for this
-    process, and resume its cart."""
+    process, and resume its cart.
+
+    devices: also open the register's devices (its hardware profile from the database, or
+    `hardware`); the payment terminal becomes the payment port unless `payment` is given.
+    Each device that fails to open is a null device that says why: the register still opens."""
     lock = RegisterLock(db_path, register_id).acquire()
     try:
         database = open_database(db_path)
     except Exception:
         lock.release()
         raise
+    opened: RegisterDevices | None = None
     try:
+        opened = (
+            open_register_devices(database, register_id, profile=hardware, sink=device_events)
+            if devices or hardware is not None
+            else None
+        )
+        if payment is None and opened is not None:
+            payment = opened.payment_port()
         register = load_register_config(database, register_id)
         store = load_store_config(database, register.store_id)
         clock = clock or SystemClock()
@@ -94,12 +115,14 @@ def open_register(
             extensions=load_extensions() if extensions is None else extensions,
         )
     except Exception:
+        if opened is not None:
+            opened.close()
         database.close()
         lock.release()
         raise
     if freeze:  # the app's start-up: keep the engine's objects out of full GC pauses
         freeze_heap()
-    return Register(database, runtime, lock)
+    return Register(database, runtime, lock, opened)
 
 
 def ensure_open_shift(runtime: CommerceRuntime) -> None:

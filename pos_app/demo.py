@@ -1,20 +1,25 @@
-"""The headless demo: seed a demo store, ring up a scripted sale, print the receipt as text.
+"""The headless demo: seed a demo store, start virtual devices, ring up a scripted sale.
 
 Until the register UI exists this is what `make demo` shows: every step goes through the same
-runtime facade and database the register will use, and every refusal is printed as the cashier
-would see it.
+runtime facade, database and device drivers the register will use — the bananas are weighed
+on a virtual Mettler Toledo scale, the card is paid at our nexo terminal simulator, and the
+receipt is printed on a virtual ESC/POS printer whose drawer is kicked for the cash — and every
+refusal is printed as the cashier would see it.
 """
 
 from __future__ import annotations
 
-import itertools
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import TextIO, TypeVar
 
-from local_db import DEMO_ITEMS, seed_store
+from local_db import DEMO_ITEMS, open_database, seed_store
+from local_db.hardware import store_profile
+from peripherals.scan_parse import parse_scan
 from pos_app.composition import open_register
+from pos_app.virtual_devices import VirtualDevices, start_virtual_devices
 from runtime.facade import CommerceRuntime
 from runtime.operations import (
     AddLine,
@@ -27,34 +32,11 @@ from runtime.operations import (
     TenderCard,
     VoidLine,
 )
-from runtime.ports import PaymentOutcome, PaymentRequest, PaymentStatus
-from runtime.receipt_text import render_text
 from runtime.security_requests import SignIn
 from runtime.shift_requests import OpenShift
 
 DEMO_PRODUCTS = 20_000
 T = TypeVar("T")
-
-
-class VirtualApprovingTerminal:
-    """A stand-in payment terminal that approves every request (the demo has no card reader)."""
-
-    def __init__(self) -> None:
-        self._refs = itertools.count(1)
-        self._seen: dict[str, PaymentOutcome] = {}
-
-    def authorize(self, request: PaymentRequest) -> PaymentOutcome:
-        outcome = PaymentOutcome(
-            PaymentStatus.APPROVED, request.amount, f"VT{next(self._refs):06d}", "VISA"
-        )
-        self._seen[request.request_id] = outcome
-        return outcome
-
-    def status(self, request_id: str) -> PaymentOutcome:
-        return self._seen.get(request_id, PaymentOutcome(PaymentStatus.DECLINED))
-
-    def reverse(self, request_id: str, reference: str | None) -> PaymentOutcome:
-        return PaymentOutcome(PaymentStatus.APPROVED, message="reversed")
 
 
 def ensure_demo_store(path: Path, out: TextIO) -> None:
@@ -68,7 +50,22 @@ def ensure_demo_store(path: Path, out: TextIO) -> None:
 def run_demo(path: Path, out: TextIO) -> int:
     """Ring up the scripted sale; returns a process exit code."""
     ensure_demo_store(path, out)
-    register = open_register(path, "R1", payment=VirtualApprovingTerminal(), extensions=[])
+    virtual = start_virtual_devices(weight_kg=Decimal("1.234"))
+    try:
+        with open_database(path, background_checkpoints=False) as db:
+            store_profile(db, virtual.profile(), ["R1"])
+        register = open_register(path, "R1", devices=True, extensions=[])
+    except Exception:
+        virtual.stop()
+        raise
+    out.write(
+        "Virtual devices on 127.0.0.1 (ESC/POS printer + drawer, customer display,\n"
+        "Toledo scale, serial scanner, nexo terminal):\n"
+    )
+    assert register.devices is not None
+    for report in register.devices.manager.health():
+        verdict = "ok" if report.ok else "FAILED"
+        out.write(f"  {report.device_id:<9} {verdict}: {report.detail}\n")
     rt = register.runtime
     items = DEMO_ITEMS
 
@@ -92,9 +89,10 @@ def run_demo(path: Path, out: TextIO) -> int:
         line_id = first.value.line_id if first.value else "L1"
         step("quantity 2", lambda: rt.set_quantity(SetQuantity(line_id, Decimal(2))))
         step("scan bananas (no weight yet)", lambda: rt.add_line(AddLine(barcode=items["bananas"])))
+        devices = register.devices
         step(
-            "scan bananas on the scale: 1.234 kg",
-            lambda: rt.add_line(AddLine(barcode=items["bananas"], weight=Decimal("1.234"))),
+            "scan bananas on the scale",
+            lambda: devices.add_scanned(rt, parse_scan(items["bananas"])),
         )
         step("scan red wine", lambda: rt.add_line(AddLine(barcode=items["wine"])))
         wine = step(
@@ -129,11 +127,29 @@ def run_demo(path: Path, out: TextIO) -> int:
         sale = done.value
         if sale is None:
             return 1
-        out.write("\n" + render_text(sale.receipt, width=42))
-        out.write(f"\nWritten durably: outbox device_seq {sale.device_seq}.\n")
+        out.write(f"Written durably: outbox device_seq {sale.device_seq}.\n")
+        printed = devices.after_conclude(sale, lambda t: t == "cash").result(30)
+        verdict = "printed" if printed.printed else f"queued for reprint: {printed.reason}"
+        out.write(f"Receipt {verdict}; the virtual printer received:\n\n")
+        for job in virtual.printer.wait_for_jobs(1, 10):
+            out.write("\n".join("    " + line for line in job.lines) + "\n")
+        kicks = virtual.printer.wait_for_kicks(1, 5)
+        out.write(f"\nDrawer kicked on pin {kicks[0].pin if kicks else '-'}; ")
+        top, bottom = _settled_display(virtual)
+        out.write(f"customer display: [{top}] [{bottom}]\n")
         return 0
     finally:
         register.close()
+        virtual.stop()
+
+
+def _settled_display(virtual: VirtualDevices) -> tuple[str, str]:
+    """The display once it shows the change (its update is asynchronous)."""
+    for _ in range(200):
+        if "CHANGE" in "".join(virtual.display.lines).upper():
+            break
+        time.sleep(0.01)
+    return virtual.display.lines
 
 
 def _last_line(rt: CommerceRuntime, word: str) -> str:

@@ -10,6 +10,7 @@ terminal sees it and a failed receipt survives a power cut.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,10 @@ from typing import Any
 from local_db import Database
 from local_db.timefmt import format_utc, parse_utc
 from peripherals.payment_log import LoggedRequest, RequestKind
+from peripherals.print_queue import QueuedReceipt
 from runtime.ports import PaymentOutcome, PaymentStatus
+from runtime.receipt import ReceiptDocument, TextRow
+from runtime.receipt_codec import document_from_dict, document_to_dict
 
 _COLUMNS = (
     "request_id, kind, service_id, sent_at, amount, currency, status, approved_amount,"
@@ -106,3 +110,62 @@ class SqlPaymentRequestLog:
                 (self._register_id,),
             ).fetchall()
         return [_entry(row) for row in rows]
+
+
+class SqlPrintQueue:
+    """`peripherals.print_queue.PrintQueueStore` over the `print_queue` table (per register).
+
+    A row whose document cannot be read back (written by a newer version, or damaged) is
+    listed with a stand-in document saying so, never dropped: the cashier sees it and decides.
+    """
+
+    def __init__(self, db: Database, register_id: str) -> None:
+        self._db = db
+        self._register_id = register_id
+
+    def add(self, entry: QueuedReceipt) -> None:
+        with self._db.write("queue a receipt for reprint") as conn:
+            conn.execute(
+                "INSERT INTO print_queue (job_id, register_id, queued_at, document, reason,"
+                " attempts, printer_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (job_id) DO UPDATE SET document = excluded.document,"
+                " reason = excluded.reason, attempts = excluded.attempts,"
+                " printer_id = excluded.printer_id",
+                (
+                    entry.job_id, self._register_id, format_utc(entry.queued_at),
+                    json.dumps(document_to_dict(entry.document), ensure_ascii=False),
+                    entry.reason, entry.attempts, entry.printer_id,
+                ),
+            )  # fmt: skip
+
+    def list(self) -> list[QueuedReceipt]:
+        with self._db.read("list the reprint queue") as conn:
+            rows = conn.execute(
+                "SELECT job_id, queued_at, document, reason, attempts, printer_id"
+                " FROM print_queue WHERE register_id = ? ORDER BY queued_at, job_id",
+                (self._register_id,),
+            ).fetchall()
+        return [
+            QueuedReceipt(
+                str(job_id), _document(job_id, document), str(reason), parse_utc(str(at)),
+                int(attempts), str(printer_id),
+            )
+            for job_id, at, document, reason, attempts, printer_id in rows
+        ]  # fmt: skip
+
+    def remove(self, job_id: str) -> None:
+        with self._db.write("take a receipt off the reprint queue") as conn:
+            conn.execute(
+                "DELETE FROM print_queue WHERE job_id = ? AND register_id = ?",
+                (job_id, self._register_id),
+            )
+
+
+def _document(job_id: object, text: object) -> ReceiptDocument:
+    try:
+        return document_from_dict(json.loads(str(text)))
+    except (ValueError, KeyError, TypeError) as exc:
+        return ReceiptDocument(
+            "unreadable",
+            header=(TextRow(f"Receipt {job_id} could not be read back: {exc}"),),
+        )
