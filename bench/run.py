@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.device_rows import device_rows
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
 RESULTS = ROOT / "bench" / "results"
@@ -152,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
     journal = _journal_store()
     figures["journal_lookup"] = _module_probe("bench.journal_probe", "lookup", str(journal))
     figures["journal_verify"] = _module_probe("bench.journal_probe", "verify", str(journal))
+    print("devices: receipt printing, scanner to runtime, payment round trips ...", flush=True)
+    figures["receipt_print"] = _module_probe("bench.printer_probe")
+    figures["scanner"] = _module_probe("bench.scanner_probe", "500")
+    figures["payment"] = _module_probe("bench.payment_probe")
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(figures, indent=2) + "\n")
@@ -239,6 +245,7 @@ def print_table(f: dict[str, object]) -> None:
             ),  # fmt: skip
         ]
     rows += _operations_rows(f)
+    rows += device_rows(f)
     width = max(len(r[0]) for r in rows)
     print()
     print(f"{'measure':<{width}}  {'value':>24}  goal")
