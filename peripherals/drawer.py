@@ -34,6 +34,7 @@ from escpos.constants import CD_KICK_2, CD_KICK_5  # type: ignore[import-untyped
 from peripherals.config import DeviceConfig
 from peripherals.device import Device, DeviceError
 from peripherals.events import DeviceCategory, DeviceStatus, EventSink
+from peripherals.null_device import NullDevice
 
 PeerLookup = Callable[[str], Device | None]
 _KICK = {2: bytes(CD_KICK_2), 5: bytes(CD_KICK_5)}
@@ -175,6 +176,12 @@ class PrinterKickDrawer(_Drawer):
             raise DeviceError(
                 f"{self.device_id}: the printer {self.printer_id!r} is not in this register's "
                 "hardware profile (or bind_peers was not called)",
+                retryable=False,
+            )
+        if isinstance(printer, NullDevice):
+            raise DeviceError(
+                f"{self.device_id}: the printer {self.printer_id!r} it is kicked through is not "
+                f"available ({printer.reason})",
                 retryable=False,
             )
         if printer.category is not DeviceCategory.RECEIPT_PRINTER or not hasattr(

@@ -179,6 +179,8 @@ def test_a_missing_printer_leaves_the_register_selling(tmp_path: Path, seeded_st
         assert register.devices is not None
         printer = register.devices.printer
         assert isinstance(printer, NullDevice) and "printer" == printer.device_id
+        drawer = register.devices.manager.get("drawer")
+        assert isinstance(drawer, NullDevice) and "kicked through is not available" in drawer.reason
         rt = register.runtime
         assert rt.sign_in(SignIn("1001", "1234")).refusal is None
         ensure_open_shift(rt)
