@@ -168,14 +168,19 @@ class _Renderer:
             # a code the printer could not render (or that does not fit): its data as text
             self.row(TextRow(data, align=Align.CENTER))
             return
-        self.p.barcode(
+        # python-escpos' public barcode() only picks this renderer (the printer's own) after
+        # print()ing "Using hardware barcode renderer" to stdout on every receipt; the
+        # hardware path is what we want anyway, so call it directly (same bytes).
+        self.p._hw_barcode(
             code,
             "CODE128",
             height=_BARCODE_HEIGHT,
             width=fits[0],
             pos="BELOW",
+            font="A",
             align_ct=True,
             function_type="B",
+            check=True,
         )
         self.p.text("\n")
 
