@@ -93,7 +93,7 @@ def _journal_store() -> Path:
 def _pricing_probe() -> dict[str, object]:
     """The pricing engine's figures (bench/pricing_probe.py), in a fresh process."""
     out = subprocess.run(
-        [sys.executable, "-m", "bench.pricing_probe", "50"],
+        [sys.executable, "-m", "bench.pricing_probe", "200"],
         check=True,
         cwd=ROOT,
         capture_output=True,

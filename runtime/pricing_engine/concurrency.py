@@ -35,19 +35,18 @@ Thresholds: see `thresholds`; the entry point is `discounts.evaluate_discounts`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
+from typing import NamedTuple
 
 from runtime.money import HUNDRED, ZERO
-from runtime.pricing_engine.discount_model import (
-    Concurrency,
-    Discount,
-    DiscountKind,
-    DiscountMethod,
-)
+from runtime.pricing_engine.discount_model import Concurrency, Discount, DiscountMethod
 from runtime.transaction import LineDiscount
 
+_NO_REDUCTION = "no reduction on this line"
+_CANNOT_JOIN = "exclusive cannot join discounts applied at a higher priority"
 _EXCL = Concurrency.EXCLUSIVE
 _BEST = Concurrency.BEST_PRICE
 _COMP = Concurrency.COMPOUNDED
@@ -66,15 +65,37 @@ class DiscountLine:
     discountable: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class LostDiscount:
-    """A discount that was considered for a line and did not apply, with the reason."""
+class LostDiscount(NamedTuple):
+    """A discount that was considered for a line and did not apply, with the reason. A
+    named tuple: a line collects a dozen of these per reprice, so they must be cheap."""
 
     discount_id: str
     reason: str
 
     def __str__(self) -> str:
         return f"{self.discount_id}: {self.reason}"
+
+
+# `_lost((discount id, reason))` is `LostDiscount(discount id, reason)` without the named
+# tuple's Python-level `__new__`: the form the hot loops use
+_lost: Callable[[tuple[str, str]], LostDiscount] = partial(tuple.__new__, LostDiscount)
+
+# reason -> discount id -> the one `LostDiscount` an evaluation uses for that pair: most
+# reasons ("lower priority ignored (priority 0 < 10)") recur on line after line, so one
+# immutable entry serves them all (fewer objects to build, and for the collector to walk)
+Interned = dict[str, dict[str, LostDiscount]]
+
+
+def lose_as(lost: list[LostDiscount], ids: Iterable[str], reason: str, memo: Interned) -> None:
+    """Append `LostDiscount(id, reason)` for each of `ids`, interned in `memo`."""
+    known = memo.get(reason)
+    if known is None:
+        known = memo[reason] = {}
+    for did in ids:
+        entry = known.get(did)
+        if entry is None:
+            entry = known[did] = _lost((did, reason))
+        lost.append(entry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +116,16 @@ class LineState:
     line: DiscountLine
     amount: Decimal  # what is left to discount, exact until the first rounded discount
     applied: list[tuple[Discount, Decimal]] = field(default_factory=list)
-    priorities: set[int] = field(default_factory=set)
     exclusive: str | None = None  # id of the exclusive discount that locked the line
     threshold_priority: int | None = None
     lost: list[LostDiscount] = field(default_factory=list)
+    # the line pass this state was cached as or restored from (see `indexed`); the
+    # threshold pass only appends to `applied` and `lost`, so it stays a valid prefix
+    done: LineSnapshot | None = None
 
     def apply(self, d: Discount, amount: Decimal) -> None:
         self.applied.append((d, amount))
         self.amount -= amount
-        self.priorities.add(d.priority)
         if d.concurrency is _EXCL:
             self.exclusive = d.discount_id
 
@@ -111,48 +133,97 @@ class LineState:
         self.lost.append(LostDiscount(d.discount_id, reason))
 
 
-@dataclass(frozen=True, slots=True)
-class _Offer:
-    discount: Discount
-    method: DiscountMethod
-    value: Decimal
-    fixed: Decimal | None = None  # a precomputed line amount (a mix-and-match share)
+class LineSnapshot:
+    """A line's state after its non-threshold discounts, kept for the next reprice: what
+    `LineState` holds, the applied discounts as a result shows them, and the line's last
+    whole results (see `line_pass.line_result`)."""
 
-    @property
-    def key(self) -> tuple[int, str]:
-        return (self.method.order, self.discount.discount_id)
+    __slots__ = ("amount", "applied", "exclusive", "last", "lost", "result", "shown")
+
+    def __init__(self, state: LineState) -> None:
+        self.amount = state.amount
+        self.applied = tuple(state.applied)
+        self.exclusive = state.exclusive
+        self.lost = tuple(state.lost)
+        self.shown = tuple(LineDiscount(d.discount_id, d.name, d.kind._value_, a)
+                           for d, a in state.applied)  # fmt: skip
+        self.result: LineDiscounts | None = None
+        # the last result with more (thresholds) on top: (applied added, lost added, result)
+        self.last: tuple[list[tuple[Discount, Decimal]], list[LostDiscount], LineDiscounts] | None
+        self.last = None
+
+    def restore(self, line: DiscountLine) -> LineState:
+        return LineState(line, self.amount, list(self.applied), self.exclusive, None,
+                         list(self.lost), self)  # fmt: skip
+
+
+_FIXED, _PERCENT, _AMOUNT, _UNIT_PRICE = range(4)
+_HOW = {DiscountMethod.PERCENT: _PERCENT, DiscountMethod.AMOUNT_OFF: _AMOUNT,
+        DiscountMethod.UNIT_PRICE: _UNIT_PRICE}  # fmt: skip
+
+
+class _Offer:
+    """One discount's claim on a line: a method and value, or a precomputed amount (a
+    mix-and-match share). Immutable; what the hot loops read is precomputed here."""
+
+    __slots__ = ("concurrency", "discount", "discount_id", "fixed", "how", "key", "method",
+                 "value")  # fmt: skip
+
+    def __init__(
+        self, discount: Discount, method: DiscountMethod, value: Decimal,
+        fixed: Decimal | None = None,
+    ) -> None:  # fmt: skip
+        self.discount = discount
+        self.method = method
+        self.value = value
+        self.fixed = fixed
+        self.discount_id = discount.discount_id
+        self.concurrency = discount.concurrency
+        self.how = _HOW[method] if fixed is None else _FIXED
+        self.key = (method.order, discount.discount_id)  # compounding order
 
 
 def round_amount(amount: Decimal, unit: Decimal) -> Decimal:
     return amount.quantize(unit, rounding=ROUND_HALF_UP)
 
 
-def _offer_amount(offer: _Offer, line: DiscountLine, base: Decimal, unit: Decimal) -> Decimal:
-    """The rounded amount `offer` takes off a line whose remaining amount is `base`."""
-    qty = line.quantity
-    if offer.fixed is not None:
-        return min(offer.fixed, base) if base > ZERO else ZERO
-    if offer.method is DiscountMethod.PERCENT:
+def _offer_amount(offer: _Offer, qty: Decimal, base: Decimal, unit: Decimal) -> Decimal:
+    """The rounded amount `offer` takes off a line of quantity `qty` whose remaining amount
+    is `base`."""
+    how = offer.how
+    if how == _FIXED:
+        fixed = offer.fixed
+        assert fixed is not None
+        return min(fixed, base) if base > ZERO else ZERO
+    if how == _PERCENT:
         raw = base * offer.value / HUNDRED
-    elif offer.method is DiscountMethod.AMOUNT_OFF:
+    elif how == _AMOUNT:
         raw = offer.value * qty
     else:
         raw = base - offer.value * qty
     raw = min(raw, base)
-    return round_amount(raw, unit) if raw > ZERO else ZERO
+    return raw.quantize(unit, rounding=ROUND_HALF_UP) if raw > ZERO else ZERO
+
+
+def _score(s: tuple[Decimal, _Offer]) -> tuple[Decimal, str]:
+    return (-s[0], s[1].discount_id)
 
 
 def _best(scored: Iterable[tuple[Decimal, _Offer]]) -> list[tuple[Decimal, _Offer]]:
-    return sorted(scored, key=lambda s: (-s[0], s[1].discount.discount_id))
+    return sorted(scored, key=_score)
+
+
+def _stack_key(o: _Offer) -> tuple[int, str]:
+    return o.key
 
 
 def _stack(
-    offers: Sequence[_Offer], line: DiscountLine, base: Decimal, unit: Decimal
+    offers: Sequence[_Offer], qty: Decimal, base: Decimal, unit: Decimal
 ) -> list[tuple[_Offer, Decimal]]:
     """Compound `offers` in method order on `base`; each amount rounded as it applies."""
     out: list[tuple[_Offer, Decimal]] = []
-    for offer in sorted(offers, key=lambda o: o.key):
-        amount = _offer_amount(offer, line, base, unit)
+    for offer in sorted(offers, key=_stack_key) if len(offers) > 1 else offers:
+        amount = _offer_amount(offer, qty, base, unit)
         out.append((offer, amount))
         base -= amount
     return out
@@ -167,83 +238,63 @@ def mix_offer(d: Discount, share: Decimal) -> _Offer:
     return _Offer(d, method.get(deal, DiscountMethod.PERCENT), d.value, share)
 
 
-_OFFERS: dict[tuple[str, DiscountMethod, Decimal], _Offer] = {}
+Groups = Sequence[tuple[int, Sequence[_Offer]]]  # (priority, offers), highest priority first
 
 
-def _offer(d: Discount, method: DiscountMethod, value: Decimal) -> _Offer:
-    """`_Offer(d, method, value)`; offers are immutable, so one instance is shared (a hit
-    must hold the very same discount object)."""
-    key = (d.discount_id, method, value)
-    hit = _OFFERS.get(key)
-    if hit is not None and hit.discount is d:
-        return hit
-    if len(_OFFERS) >= 100_000:
-        _OFFERS.clear()
-    offer = _OFFERS[key] = _Offer(d, method, value)
-    return offer
-
-
-def offers_for(state: LineState, discounts: Sequence[Discount]) -> dict[int, list[_Offer]]:
-    """Non-threshold discounts that reach this line, by priority; misses go to `lost`."""
-    line = state.line
-    by_prio: dict[int, list[_Offer]] = {}
-    for d in discounts:
-        if d.kind is DiscountKind.SIMPLE:
-            by_prio.setdefault(d.priority, []).append(_offer(d, d.method, d.value))
-            continue
-        tier = d.tier_for(abs(line.quantity))
-        if tier is None:
-            need = d.tiers[0].minimum if d.tiers else "?"
-            state.lose(d, f"quantity tier not reached (qty {line.quantity} < {need})")
-        else:
-            by_prio.setdefault(d.priority, []).append(_offer(d, tier.method, tier.value))
-    return by_prio
+def _ids(offers: Iterable[_Offer]) -> list[str]:
+    return [o.discount_id for o in offers]
 
 
 def _apply_exclusive(
-    state: LineState, offers: list[_Offer], exclusive: list[_Offer], unit: Decimal
+    state: LineState,
+    offers: Sequence[_Offer],
+    exclusive: list[_Offer],
+    unit: Decimal,
+    memo: Interned,
 ) -> bool:
-    scored = _best((_offer_amount(o, state.line, state.amount, unit), o) for o in exclusive)
+    qty, base, lost = state.line.quantity, state.amount, state.lost
+    scored = _best([(_offer_amount(o, qty, base, unit), o) for o in exclusive])
     amount, winner = scored[0]
     if amount <= ZERO:
-        for o in exclusive:
-            state.lose(o.discount, "no reduction on this line")
+        lose_as(lost, _ids(exclusive), _NO_REDUCTION, memo)
         return False
     state.apply(winner.discount, amount)
-    wid = winner.discount.discount_id
+    wid = winner.discount_id
     for other_amount, other in scored[1:]:
-        state.lose(other.discount, f"exclusive discount {wid} gave more ({amount} >= "
-                   f"{other_amount})")  # fmt: skip
-    for o in offers:
-        if o.discount.concurrency is not _EXCL:
-            state.lose(o.discount, f"exclusive discount {wid} applied")
+        lost.append(LostDiscount(other.discount_id, f"exclusive discount {wid} gave more "
+                                 f"({amount} >= {other_amount})"))  # fmt: skip
+    others = [o.discount_id for o in offers if o.concurrency is not _EXCL]
+    lose_as(lost, others, f"exclusive discount {wid} applied", memo)
     return True
 
 
-def apply_model_a(state: LineState, by_prio: dict[int, list[_Offer]], unit: Decimal) -> None:
+def apply_model_a(
+    state: LineState, groups: Groups, unit: Decimal, memo: Interned | None = None
+) -> None:
+    """Model A on one line; `groups` hold the offers by priority, highest first; `memo`
+    (see `Interned`) may be shared by the lines of one evaluation."""
+    memo = {} if memo is None else memo
+    lost = state.lost
+    qty = state.line.quantity
     top: int | None = None
-    for prio in sorted(by_prio, reverse=True):
-        offers = by_prio[prio]
+    for prio, offers in groups:
         if top is not None:
-            for o in offers:
-                state.lose(o.discount, f"lower priority ignored (priority {prio} < {top})")
+            reason = f"lower priority ignored (priority {prio} < {top})"
+            lose_as(lost, _ids(offers), reason, memo)
             continue
-        exclusive = [o for o in offers if o.discount.concurrency is _EXCL]
-        if exclusive and _apply_exclusive(state, offers, exclusive, unit):
+        exclusive = [o for o in offers if o.concurrency is _EXCL]
+        if exclusive and _apply_exclusive(state, offers, exclusive, unit, memo):
             top = prio
             continue
-        line, base = state.line, state.amount
-        singles = _best(
-            (_offer_amount(o, line, base, unit), o)
-            for o in offers
-            if o.discount.concurrency is _BEST
-        )
-        stack = _stack([o for o in offers if o.discount.concurrency is _COMP], line, base, unit)
-        stack_total = sum((a for _, a in stack), ZERO)
+        base = state.amount
+        singles = [(_offer_amount(o, qty, base, unit), o) for o in offers if o.concurrency is _BEST]
+        if len(singles) > 1:
+            singles.sort(key=_score)
+        stack = _stack([o for o in offers if o.concurrency is _COMP], qty, base, unit)
+        stack_total = sum([a for _, a in stack], ZERO)
         single_total = singles[0][0] if singles else ZERO
         if stack_total <= ZERO and single_total <= ZERO:
-            for o in offers:
-                state.lose(o.discount, "no reduction on this line")
+            lose_as(lost, _ids(offers), _NO_REDUCTION, memo)
             continue
         top = prio
         if stack_total > single_total:
@@ -251,48 +302,53 @@ def apply_model_a(state: LineState, by_prio: dict[int, list[_Offer]], unit: Deci
                 if amount > ZERO:
                     state.apply(o.discount, amount)
                 else:
-                    state.lose(o.discount, "no reduction on this line")
+                    lose_as(lost, (o.discount_id,), _NO_REDUCTION, memo)
             for amount, o in singles:
-                state.lose(o.discount, f"best price: compounded stack gave more "
-                           f"({stack_total} > {amount})")  # fmt: skip
+                lost.append(_lost((o.discount_id, f"best price: compounded stack gave more "
+                                   f"({stack_total} > {amount})")))  # fmt: skip
         else:
             amount, winner = singles[0]
             state.apply(winner.discount, amount)
-            wid = winner.discount.discount_id
+            wid = winner.discount_id
             for other_amount, o in singles[1:]:
-                state.lose(o.discount, f"best price: {wid} gave more ({amount} >= "
-                           f"{other_amount})")  # fmt: skip
-            for o, _ in stack:
-                state.lose(o.discount, f"best price: {wid} gave more than the compounded "
-                           f"stack ({amount} >= {stack_total})")  # fmt: skip
+                lost.append(_lost((o.discount_id, f"best price: {wid} gave more ({amount} >= "
+                                   f"{other_amount})")))  # fmt: skip
+            if stack:
+                reason = (f"best price: {wid} gave more than the compounded stack ({amount} "
+                          f">= {stack_total})")  # fmt: skip
+                for o, _ in stack:
+                    lost.append(_lost((o.discount_id, reason)))
 
 
-def apply_model_b(state: LineState, by_prio: dict[int, list[_Offer]], unit: Decimal) -> None:
-    for prio in sorted(by_prio, reverse=True):
-        offers = by_prio[prio]
+def apply_model_b(
+    state: LineState, groups: Groups, unit: Decimal, memo: Interned | None = None
+) -> None:
+    """Model B on one line; `groups` hold the offers by priority, highest first; `memo`
+    (see `Interned`) may be shared by the lines of one evaluation."""
+    memo = {} if memo is None else memo
+    lost = state.lost
+    for prio, offers in groups:
         if state.exclusive is not None:
-            for o in offers:
-                state.lose(o.discount, f"exclusive discount {state.exclusive} applied")
+            reason = f"exclusive discount {state.exclusive} applied"
+            lose_as(lost, _ids(offers), reason, memo)
             continue
-        exclusive = [o for o in offers if o.discount.concurrency is _EXCL]
+        exclusive = [o for o in offers if o.concurrency is _EXCL]
         if exclusive:
             if state.applied:
-                for o in exclusive:
-                    state.lose(o.discount, "exclusive cannot join discounts applied at a "
-                               "higher priority")  # fmt: skip
-            elif _apply_exclusive(state, offers, exclusive, unit):
+                lose_as(lost, _ids(exclusive), _CANNOT_JOIN, memo)
+            elif _apply_exclusive(state, offers, exclusive, unit, memo):
                 continue
-        others = [o for o in offers if o.discount.concurrency is not _EXCL]
+        others = [o for o in offers if o.concurrency is not _EXCL]
         if not others:
             continue
-        scored = _best((_offer_amount(o, state.line, state.amount, unit), o) for o in others)
+        qty, base = state.line.quantity, state.amount
+        scored = _best([(_offer_amount(o, qty, base, unit), o) for o in others])
         amount, winner = scored[0]
         if amount <= ZERO:
-            for o in others:
-                state.lose(o.discount, "no reduction on this line")
+            lose_as(lost, _ids(others), _NO_REDUCTION, memo)
             continue
         state.apply(winner.discount, amount)
-        wid = winner.discount.discount_id
+        wid = winner.discount_id
         for other_amount, o in scored[1:]:
-            state.lose(o.discount, f"one discount per priority {prio}: {wid} gave more "
-                       f"({amount} >= {other_amount})")  # fmt: skip
+            lost.append(LostDiscount(o.discount_id, f"one discount per priority {prio}: {wid} "
+                                     f"gave more ({amount} >= {other_amount})"))  # fmt: skip

@@ -7,12 +7,16 @@ or one of its categories (the line's `category_ids` already hold the whole categ
 nearest first, so a discount on an ancestor category is found through that ancestor's id),
 those that apply to all products, and those whose exclusions name the line (an exclusion is
 reported as a lost discount). A mix-and-match discount with no inclusion of its own is
-indexed by its line groups' inclusions. The index only narrows the list: evaluation still
-calls the exact `scope` check on every candidate, so the result is the unindexed result.
+indexed by its line groups' inclusions. The index also knows which candidates' exclusions
+name the line (`scan`): any other candidate that is not mix-and-match was found through one
+of its own inclusions (or has none), so its scope is exactly "in"; a mix-and-match candidate
+still gets the exact `scope` check. So the result is the unindexed result.
+
+Per position it also holds what evaluation reads for every candidate of every line (kind,
+priority, and the offers of a simple or quantity discount, immutable and shared).
 
 The index also caches, per (day, active price groups), which discounts are active and why
-the others are not, and (for incremental reprices) the result of the line pass of lines no
-mix-and-match discount reaches: such a line's discounts depend on nothing but the line.
+the others are not, and (for incremental reprices) the line passes (see `indexed`).
 """
 
 from __future__ import annotations
@@ -22,9 +26,11 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from runtime.pricing_engine.discount_model import Discount, DiscountKind
+from runtime.pricing_engine.line_pass import offer_entry
 
 if TYPE_CHECKING:
     from runtime.pricing_engine.concurrency import DiscountLine
+    from runtime.pricing_engine.line_pass import Entry
 
 T = TypeVar("T")
 
@@ -32,31 +38,28 @@ _CACHE_LIMIT = 200_000  # entries per cache before it is cleared (a register sel
 _ACTIVATION_LIMIT = 16
 _ALLOCATION_LIMIT = 256
 
+# `DiscountIndex.kinds`: what evaluation branches on, as small ints
+KIND_SIMPLE, KIND_QUANTITY, KIND_THRESHOLD, KIND_MIX = range(4)
+_KINDS = {DiscountKind.SIMPLE: KIND_SIMPLE, DiscountKind.QUANTITY: KIND_QUANTITY,
+          DiscountKind.THRESHOLD: KIND_THRESHOLD, DiscountKind.MIX_MATCH: KIND_MIX}  # fmt: skip
+_NONE: frozenset[int] = frozenset()
+
+
+def _exclusions(discounts: Iterable[Discount]) -> tuple[dict[str, set[int]], ...]:
+    """Item, variant and category id -> positions whose exclusions name it."""
+    items: dict[str, set[int]] = {}
+    variants: dict[str, set[int]] = {}
+    categories: dict[str, set[int]] = {}
+    for pos, d in enumerate(discounts):
+        _add(items, d.exclude_item_ids, pos)
+        _add(variants, d.exclude_variant_ids, pos)
+        _add(categories, d.exclude_category_ids, pos)
+    return items, variants, categories
+
 
 def _add(table: dict[str, set[int]], keys: Iterable[str], pos: int) -> None:
     for key in keys:
         table.setdefault(key, set()).add(pos)
-
-
-def fast_scope(
-    d: Discount, item_id: str, variant_id: str | None, categories: tuple[str, ...]
-) -> str:
-    """`Discount.scope`, with set operations instead of generator expressions."""
-    if (
-        item_id in d.exclude_item_ids
-        or (variant_id is not None and variant_id in d.exclude_variant_ids)
-        or not d.exclude_category_ids.isdisjoint(categories)
-    ):
-        return "excluded"
-    if not (d.item_ids or d.variant_ids or d.category_ids):
-        return "in"
-    if (
-        item_id in d.item_ids
-        or (variant_id is not None and variant_id in d.variant_ids)
-        or not d.category_ids.isdisjoint(categories)
-    ):
-        return "in"
-    return "out"
 
 
 class Activation:
@@ -83,6 +86,7 @@ class DiscountIndex:
 
     __slots__ = (
         "_activation",
+        "about",
         "_candidates",
         "_plans",
         "allocations",
@@ -90,7 +94,11 @@ class DiscountIndex:
         "by_item",
         "by_variant",
         "discounts",
+        "entries",
         "everywhere",
+        "excluding",
+        "kinds",
+        "priorities",
         "line_pass",
         "mix_fragile",
         "source",
@@ -113,13 +121,28 @@ class DiscountIndex:
         # mix-and-match discounts that must always take part in set forming (malformed line
         # groups: a group asking for no units, or no group at all)
         self.mix_fragile = mix_fragile
-        self._candidates: dict[tuple[str, str | None, tuple[str, ...]], tuple[int, ...]] = {}
+        self._candidates: dict[tuple[str, str | None, tuple[str, ...]], object] = {}
         self._activation: dict[tuple[object, ...], Activation] = {}
         # line-pass results of lines no mix-and-match reaches; see `discounts`
         self.line_pass: dict[Any, Any] = {}
         self._plans: dict[Any, Any] = {}
         self.allocations: dict[Any, Any] = {}  # mix-and-match sets, see `discounts`
         self.source: object = None  # what the owner built it from (see `service`)
+        # per position, built once: the kind (KIND_*), the priority, and the offers of a
+        # simple or quantity discount (immutable, shared by every line; None for the others)
+        self.kinds = tuple(_KINDS[d.kind] for d in discounts)
+        self.priorities = tuple(d.priority for d in discounts)
+        self.entries: tuple[Entry | None, ...] = tuple(
+            offer_entry(d) if k <= KIND_QUANTITY else None
+            for d, k in zip(discounts, self.kinds, strict=True)
+        )
+        # the three of them together, read per candidate of every line
+        self.about = tuple(zip(self.kinds, self.priorities, self.entries, strict=True))
+        # item / variant / category id -> positions whose exclusions name it
+        self.excluding: tuple[dict[str, frozenset[int]], ...] = tuple(
+            {k: frozenset(v) for k, v in table.items()}
+            for table in _exclusions(discounts)
+        )
 
     @staticmethod
     def build(discounts: Iterable[Discount]) -> DiscountIndex:
@@ -172,17 +195,33 @@ class DiscountIndex:
         self, item_id: str, variant_id: str | None, categories: tuple[str, ...]
     ) -> tuple[int, ...]:
         """Positions in `discounts` (ascending = evaluation order) that may reach the line."""
+        return self.scan(item_id, variant_id, categories)[0]
+
+    def scan(
+        self, item_id: str, variant_id: str | None, categories: tuple[str, ...]
+    ) -> tuple[tuple[int, ...], frozenset[int]]:
+        """`candidates`, and the positions among them whose exclusions name the line.
+
+        A candidate that is not mix-and-match and not excluded has the scope "in": the
+        index finds it through one of its own inclusions, or it has none (all products)."""
         key = (item_id, variant_id, categories)
         hit = self._candidates.get(key)
         if hit is not None:
-            return hit
+            return cast(tuple[tuple[int, ...], frozenset[int]], hit)
         found: set[int] = set(self.everywhere)
         found.update(self.by_item.get(item_id, ()))
         if variant_id is not None:
             found.update(self.by_variant.get(variant_id, ()))
         for c in categories:
             found.update(self.by_category.get(c, ()))
-        out = tuple(sorted(found))
+        by_item, by_variant, by_category = self.excluding
+        excluded = by_item.get(item_id, _NONE)
+        if variant_id is not None and variant_id in by_variant:
+            excluded = excluded | by_variant[variant_id]
+        for c in categories:
+            if c in by_category:
+                excluded = excluded | by_category[c]
+        out = (tuple(sorted(found)), excluded)
         if len(self._candidates) >= _CACHE_LIMIT:
             self._candidates.clear()
         self._candidates[key] = out

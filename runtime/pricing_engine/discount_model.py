@@ -91,7 +91,7 @@ class LineGroup:
         if (
             item_id in self.exclude_item_ids
             or (variant_id is not None and variant_id in self.exclude_variant_ids)
-            or any(c in self.exclude_category_ids for c in categories)
+            or not self.exclude_category_ids.isdisjoint(categories)
         ):
             return False
         if not (self.item_ids or self.variant_ids or self.category_ids):
@@ -99,7 +99,7 @@ class LineGroup:
         return (
             item_id in self.item_ids
             or (variant_id is not None and variant_id in self.variant_ids)
-            or any(c in self.category_ids for c in categories)
+            or not self.category_ids.isdisjoint(categories)
         )
 
 
@@ -142,7 +142,7 @@ class Discount:
         if (
             item_id in self.exclude_item_ids
             or (variant_id is not None and variant_id in self.exclude_variant_ids)
-            or any(c in self.exclude_category_ids for c in categories)
+            or not self.exclude_category_ids.isdisjoint(categories)
         ):
             return "excluded"
         if not (self.item_ids or self.variant_ids or self.category_ids):
@@ -150,7 +150,7 @@ class Discount:
         if (
             item_id in self.item_ids
             or (variant_id is not None and variant_id in self.variant_ids)
-            or any(c in self.category_ids for c in categories)
+            or not self.category_ids.isdisjoint(categories)
         ):
             return "in"
         return "out"

@@ -33,14 +33,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from runtime.money import HUNDRED, ZERO, distribute
+from runtime.money import ZERO, distribute
 from runtime.pricing_engine.concurrency import DiscountLine
-from runtime.pricing_engine.discount_model import Discount, MixMatchDeal
+from runtime.pricing_engine.discount_model import Discount
+from runtime.pricing_engine.mixmatch_search import (  # the search (see there)
+    EXACT_NODE_BUDGET as EXACT_NODE_BUDGET,
+)
+from runtime.pricing_engine.mixmatch_search import (
+    _BudgetExceeded,
+    _exact,
+    _expand,
+    _greedy,
+    _Problem,
+    _weights,
+    set_discount,
+)
+from runtime.pricing_engine.mixmatch_search import _value as _value  # (tests read it here)
 
 EXACT_UNIT_LIMIT = 12  # candidate units of one priority searched exactly
-EXACT_NODE_BUDGET = 2_000  # candidate sets the exact search may evaluate before the greedy
 
 
 def scope(d: Discount, line: DiscountLine) -> str:
@@ -89,201 +101,6 @@ class MixAllocation:
         return "not enough units to complete a set"
 
 
-# --- the search problem: lines with counts, discounts with eligible lines per group ------
-
-
-@dataclass(frozen=True, slots=True)
-class _Problem:
-    line_ids: tuple[str, ...]
-    prices: tuple[Decimal, ...]
-    unit: Decimal
-    # per discount: per group (quantity, eligible line indexes)
-    groups: dict[str, tuple[tuple[int, tuple[int, ...]], ...]]
-
-
-def _round(amount: Decimal, unit: Decimal) -> Decimal:
-    return amount.quantize(unit, rounding=ROUND_HALF_UP)
-
-
-def _expand(used: Sequence[int], p: _Problem) -> list[tuple[int, Decimal]]:
-    """The set's units as (line index, price), cheapest first, ties by line order."""
-    units = [(i, p.prices[i]) for i, n in enumerate(used) for _ in range(n)]
-    return sorted(units, key=lambda u: (u[1], u[0]))
-
-
-def _weights(d: Discount, units: list[tuple[int, Decimal]]) -> list[Decimal]:
-    if d.deal is MixMatchDeal.LEAST_EXPENSIVE:
-        n = d.least_expensive_count
-        return [price if k < n else ZERO for k, (_, price) in enumerate(units)]
-    return [price for _, price in units]
-
-
-def set_discount(d: Discount, prices: Sequence[Decimal], unit: Decimal) -> Decimal:
-    """The rounded discount of one set whose units cost `prices`."""
-    total = sum(prices, ZERO)
-    if d.deal is MixMatchDeal.DEAL_PRICE:
-        raw = total - d.value
-    elif d.deal is MixMatchDeal.PERCENT:
-        raw = total * d.value / HUNDRED
-    elif d.deal is MixMatchDeal.AMOUNT_OFF:
-        raw = min(d.value, total)
-    else:
-        cheapest = sorted(prices)[: d.least_expensive_count]
-        raw = sum(cheapest, ZERO) * d.value / HUNDRED
-    return _round(raw, unit) if raw > ZERO else ZERO
-
-
-def _value(d: Discount, used: Sequence[int], p: _Problem) -> Decimal:
-    return set_discount(d, [price for _, price in _expand(used, p)], p.unit)
-
-
-def _sets_with(
-    d: Discount, p: _Problem, counts: tuple[int, ...], first: int
-) -> list[tuple[int, ...]]:
-    """Every distinct unit multiset (counts per line) forming a set of `d` from `counts`
-    that uses at least one unit of line `first`; sorted, so the search is deterministic."""
-    groups = p.groups[d.discount_id]
-    found: set[tuple[int, ...]] = set()
-
-    def fill(g: int, left: list[int], used: list[int]) -> None:
-        if g == len(groups):
-            if used[first] > 0:
-                found.add(tuple(used))
-            return
-        need, eligible = groups[g]
-
-        def place(k: int, need: int) -> None:
-            if need == 0:
-                fill(g + 1, left, used)
-                return
-            if k == len(eligible):
-                return
-            i = eligible[k]
-            for take in range(min(left[i], need), -1, -1):
-                left[i] -= take
-                used[i] += take
-                place(k + 1, need - take)
-                left[i] += take
-                used[i] -= take
-
-        place(0, need)
-
-    fill(0, list(counts), [0] * len(counts))
-    return sorted(found, reverse=True)
-
-
-class _BudgetExceeded(Exception):
-    pass
-
-
-_Best = tuple[Decimal, tuple[tuple[str, tuple[int, ...]], ...]]
-
-
-def _exact(
-    discounts: Sequence[Discount], p: _Problem, counts: tuple[int, ...], idle: int = 0
-) -> _Best:
-    """The largest total customer discount from `counts`: for the first remaining unit,
-    either it forms no set, or it is in some set of some discount (units of one line are
-    interchangeable, so this covers every assignment). Ties keep the earlier option (no set
-    before sets; discounts by id; sets in `_sets_with` order). `idle` counts discounts of
-    the priority left out because no line can join them: each would cost one unit of work
-    per node, as it does when it is passed in."""
-    memo: dict[tuple[int, ...], _Best] = {}
-    work = [0]
-
-    def best(c: tuple[int, ...]) -> _Best:
-        hit = memo.get(c)
-        if hit is not None:
-            return hit
-        first = next((i for i, n in enumerate(c) if n > 0), None)
-        if first is None:
-            return (ZERO, ())
-        skipped = list(c)
-        skipped[first] -= 1
-        result = best(tuple(skipped))
-        work[0] += idle
-        if work[0] > EXACT_NODE_BUDGET:
-            raise _BudgetExceeded
-        for d in discounts:
-            options = _sets_with(d, p, c, first)
-            work[0] += len(options) + 1
-            if work[0] > EXACT_NODE_BUDGET:
-                raise _BudgetExceeded
-            for used in options:
-                amount = _value(d, used, p)
-                if amount <= ZERO:
-                    continue
-                rest = best(tuple(a - b for a, b in zip(c, used, strict=True)))
-                if amount + rest[0] > result[0]:
-                    result = (amount + rest[0], ((d.discount_id, used), *rest[1]))
-        memo[c] = result
-        return result
-
-    return best(counts)
-
-
-def _greedy_set(
-    d: Discount, p: _Problem, counts: Sequence[int], retailer: bool
-) -> tuple[int, ...] | None:
-    """One set of `d` from `counts`, or None. Customer: each group takes the dearest units
-    (groups with the fewest candidates first). Retailer: the cheapest units; for least
-    expensive, the dearest units with the discounted slots swapped for the cheapest ones."""
-    groups = p.groups[d.discount_id]
-    left = list(counts)
-    slots: list[tuple[int, int]] = []  # (group, line index)
-    order = sorted(range(len(groups)), key=lambda g: (sum(left[i] for i in groups[g][1]), g))
-    cheap_first = retailer and d.deal is not MixMatchDeal.LEAST_EXPENSIVE
-    for g in order:
-        need, eligible = groups[g]
-        ranked = sorted(eligible, key=lambda i: (p.prices[i] if cheap_first else -p.prices[i], i))
-        for i in ranked:
-            take = min(left[i], need)
-            left[i] -= take
-            need -= take
-            slots.extend([(g, i)] * take)
-        if need:
-            return None
-    if retailer and d.deal is MixMatchDeal.LEAST_EXPENSIVE:
-        slots.sort(key=lambda s: (p.prices[s[1]], s[1]))
-        for k in range(min(d.least_expensive_count, len(slots))):
-            g, i = slots[k]
-            cheaper = [j for j in groups[g][1] if left[j] > 0 and p.prices[j] < p.prices[i]]
-            if cheaper:
-                j = min(cheaper, key=lambda j: (p.prices[j], j))
-                left[j] -= 1
-                left[i] += 1
-                slots[k] = (g, j)
-    used = [a - b for a, b in zip(counts, left, strict=True)]
-    return tuple(used)
-
-
-def _greedy(
-    discounts: Sequence[Discount], p: _Problem, counts: list[int], retailer: bool
-) -> list[tuple[str, tuple[int, ...]]]:
-    """Repeatedly form the set with the best marginal value (discount per unit consumed);
-    ties by discount id, then the set's first line. Retailer mode takes one discount."""
-    out: list[tuple[str, tuple[int, ...]]] = []
-    while True:
-        best: tuple[tuple[Decimal, str, int], Discount, tuple[int, ...]] | None = None
-        for d in discounts:
-            used = _greedy_set(d, p, counts, retailer)
-            if used is None:
-                continue
-            amount = _value(d, used, p)
-            if amount <= ZERO:
-                continue
-            first = next(i for i, n in enumerate(used) if n > 0)
-            key = (-amount / sum(used), d.discount_id, first)
-            if best is None or key < best[0]:
-                best = (key, d, used)
-        if best is None:
-            return out
-        _, d, used = best
-        out.append((d.discount_id, used))
-        for i, n in enumerate(used):
-            counts[i] -= n
-
-
 # --- entry point ------------------------------------------------------------------------
 
 
@@ -313,16 +130,33 @@ def _problem(
     inside: Callable[[Discount, DiscountLine], bool] | None = None,
 ) -> _Problem:
     inside = inside or _in_scope
+    reach: dict[str, list[int]] = {}
+    for d in discounts:
+        reach[d.discount_id] = [
+            i
+            for i, ln in enumerate(lines)
+            if (d.discount_id, ln.line_id) not in blocked and inside(d, ln)
+        ]
+    return _problem_from(discounts, lines, reach, unit)
+
+
+def _problem_from(
+    discounts: Sequence[Discount],
+    lines: Sequence[DiscountLine],
+    reach: Mapping[str, Sequence[int]],
+    unit: Decimal,
+) -> _Problem:
+    """The problem, given per discount the (ascending) indexes of the lines it may use."""
     groups: dict[str, tuple[tuple[int, tuple[int, ...]], ...]] = {}
     for d in discounts:
-        reach = [(d.discount_id, ln.line_id) not in blocked and inside(d, ln) for ln in lines]
+        usable = reach.get(d.discount_id, ())
         groups[d.discount_id] = tuple(
             (
                 g.quantity,
                 tuple(
                     i
-                    for i, ln in enumerate(lines)
-                    if reach[i] and g.admits(ln.item_id, ln.variant_id, ln.category_ids)
+                    for i in usable
+                    if g.admits(lines[i].item_id, lines[i].variant_id, lines[i].category_ids)
                 ),
             )
             for g in d.line_groups
@@ -330,6 +164,38 @@ def _problem(
     return _Problem(
         tuple(ln.line_id for ln in lines), tuple(ln.unit_price for ln in lines), unit, groups
     )
+
+
+def _paired(
+    discounts: Sequence[Discount],
+    lines: Sequence[DiscountLine],
+    blocked: set[tuple[str, str]],
+    unit: Decimal,
+    pairs: Collection[tuple[str, str]],
+) -> tuple[list[DiscountLine], _Problem]:
+    """`_candidates` (in line-id order) and `_problem` when the (discount id, line id) pairs
+    whose scope is "in" are known: straight from the pairs, no scope checks."""
+    ids = {d.discount_id for d in discounts}
+    by_line: dict[str, list[str]] = {}
+    for pair in pairs:
+        if pair[0] in ids and pair not in blocked:
+            by_line.setdefault(pair[1], []).append(pair[0])
+    ordered = sorted(
+        (
+            line
+            for line in lines
+            if line.line_id in by_line
+            and line.discountable
+            and line.quantity > ZERO
+            and line.quantity == line.quantity.to_integral_value()
+        ),
+        key=lambda ln: ln.line_id,
+    )
+    reach: dict[str, list[int]] = {}
+    for i, line in enumerate(ordered):
+        for did in by_line[line.line_id]:
+            reach.setdefault(did, []).append(i)
+    return ordered, _problem_from(discounts, ordered, reach, unit)
 
 
 def _record(alloc: MixAllocation, d: Discount, used: tuple[int, ...], p: _Problem) -> None:
@@ -374,23 +240,17 @@ def allocate(
     `in_scope`, if given, holds exactly the (discount id, line id) pairs whose `scope` is
     "in" (the caller computed them already)."""
     blocked = blocked or set()
-    inside: Callable[[Discount, DiscountLine], bool]
     if in_scope is None:
-        inside = _in_scope
+        candidates = _candidates(lines, blocked, discounts)
+        ordered = sorted(candidates, key=lambda ln: ln.line_id)
+        p = _problem(discounts, ordered, blocked, unit)
     else:
-        pairs = in_scope
-
-        def inside(d: Discount, line: DiscountLine) -> bool:
-            return (d.discount_id, line.line_id) in pairs
-
-    candidates = _candidates(lines, blocked, discounts, inside)
-    ordered = sorted(candidates, key=lambda ln: ln.line_id)
+        ordered, p = _paired(discounts, lines, blocked, unit, in_scope)
     counts = [int(ln.quantity) for ln in ordered]
     alloc = MixAllocation(priority_of={d.discount_id: d.priority for d in discounts})
     by_prio: dict[int, list[Discount]] = {}
     for d in discounts:
         by_prio.setdefault(d.priority, []).append(d)
-    p = _problem(discounts, ordered, blocked, unit, inside)
     for prio in sorted(by_prio, reverse=True):
         group = sorted(by_prio[prio], key=lambda d: d.discount_id)
         for d in (d for d in group if d.favour_retailer):

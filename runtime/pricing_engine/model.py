@@ -166,6 +166,14 @@ class PriceBook:
     agreement_count: int = 0
     # loyalty tier -> the price groups linked to it (customers in that tier get them)
     loyalty_price_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # derived from `agreements` (so always in step with them, `dataclasses.replace` too):
+    # the (item code, item relation) pairs some agreement names, so a search skips the item
+    # levels nothing is agreed on
+    item_relations: frozenset[tuple[ItemCode, str]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        relations = frozenset((k[0], k[1]) for k in self.agreements)
+        object.__setattr__(self, "item_relations", relations)
 
     @staticmethod
     def build(

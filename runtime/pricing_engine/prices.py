@@ -104,14 +104,21 @@ def _applies(ta: TradeAgreement, req: PriceRequest, quantity: Decimal) -> bool:
     return not ta.dimensions or all((k, v) in req.dimensions for k, v in ta.dimensions.items())
 
 
-def _levels(
-    req: PriceRequest, groups: list[str], prio: int
-) -> Iterator[list[tuple[ItemCode, str, AccountCode, str]]]:
-    """The nine combinations in search order, restricted to accounts of one priority."""
+def _item_levels(req: PriceRequest, book: PriceBook) -> list[tuple[ItemCode, str]]:
+    """Item, item group, all items: those some agreement of the book names."""
     item_levels: list[tuple[ItemCode, str]] = [(ItemCode.ITEM, req.item_id)]
     if req.item_group:
         item_levels.append((ItemCode.ITEM_GROUP, req.item_group))
     item_levels.append((ItemCode.ALL_ITEMS, ""))
+    known = book.item_relations
+    return [level for level in item_levels if level in known]
+
+
+def _levels(
+    req: PriceRequest, groups: list[str], prio: int, item_levels: list[tuple[ItemCode, str]]
+) -> Iterator[list[tuple[ItemCode, str, AccountCode, str]]]:
+    """The nine combinations in search order, restricted to accounts of one priority (and
+    to `item_levels`: a level no agreement names finds nothing)."""
     if prio == 0 and req.customer_id:
         for ic, ir in item_levels:
             yield [(ic, ir, AccountCode.CUSTOMER, req.customer_id)]
@@ -129,11 +136,12 @@ def _matches_at(
     groups: list[str],
     prio: int,
     notes: list[Considered] | None,
+    item_levels: list[tuple[ItemCode, str]],
 ) -> Iterator[TradeAgreement]:
     """Applicable agreements of one priority, lazily, in search order; misfits go to notes."""
     quantity = abs(req.quantity)
     get = book.agreements.get
-    for level in _levels(req, groups, prio):
+    for level in _levels(req, groups, prio, item_levels):
         lists = [found for key in level if (found := get(key))]
         if not lists:
             continue
@@ -161,6 +169,9 @@ def _find_agreement(
     Priorities are visited from the highest; the first priority with a match decides, and
     within it the walk stops after the first match without find next.
     """
+    item_levels = _item_levels(req, book)
+    if not item_levels:
+        return None  # no agreement names the item, its group or all items
     best: TradeAgreement | None = None
     top = 0
     by_prio: dict[int, list[str]] = {0: []}
@@ -171,13 +182,13 @@ def _find_agreement(
         if best is not None:
             if notes is None:
                 break
-            for ta in _matches_at(book, req, groups, prio, notes):
+            for ta in _matches_at(book, req, groups, prio, notes, item_levels):
                 why = f"lower priority ignored (priority {prio} < {top})"
                 notes.append(Considered(_TA, ta.agreement_id, why, ta.price))
             continue
         visited: list[TradeAgreement] = []
         stopper: str | None = None
-        for ta in _matches_at(book, req, groups, prio, notes):
+        for ta in _matches_at(book, req, groups, prio, notes, item_levels):
             if stopper is not None:
                 assert notes is not None
                 why = f"not searched: {stopper} was found first without find next"
@@ -222,6 +233,8 @@ def _find_adjustment(
     notes: list[Considered] | None,
 ) -> tuple[PriceAdjustment, Decimal] | None:
     """The adjustment giving the largest reduction at the top adjustment priority."""
+    if not book.adjustments:
+        return None
     keys = [("item", req.item_id)]
     if req.variant_id:
         keys.append(("variant", req.variant_id))

@@ -50,7 +50,11 @@ from runtime.pricing_engine.tender_discounts import (
 from runtime.transaction import LineDiscount, SaleLine
 
 _PriceKey = tuple[object, ...]
-_PRICE_CACHE_LIMIT = 100_000
+_PriceEntry = tuple[Product, StoreConfig, LinePricing]
+# at most 16 (day, store, customer, price groups) contexts of 12,500 lines each
+_PRICE_CACHE_LIMIT = 12_500
+_PRICE_CONTEXT_LIMIT = 16
+_ENTRIES_PER_KEY = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,22 +98,25 @@ class EnginePricingService:
         # built once: each line only evaluates the discounts that can reach it
         self.index = DiscountIndex.build(self.discounts)
         self.index.source = self.discounts
-        # price resolutions by line inputs; a hit also needs the very same product and
-        # store objects (frozen), so changed master data is never served from the cache
-        self._prices: dict[_PriceKey, tuple[Product, StoreConfig, PriceResolution]] = {}
+        # price resolutions by basket inputs (day, store, customer, price groups), then by
+        # line inputs; a hit also needs the very same product and store objects (frozen), so
+        # changed master data is never served from the cache. A key keeps a few entries: two
+        # lines may carry equal but distinct product objects.
+        self._prices: dict[_PriceKey, dict[_PriceKey, tuple[_PriceEntry, ...]]] = {}
         self._paths: dict[str | None, tuple[str, ...]] = {}
+        self._paths_book = book  # `_paths` holds this book's category paths
 
     def price_lines(
         self, context: PricingContext, lines: Sequence[SaleLine]
     ) -> Mapping[str, LinePricing]:
         groups = self.active_groups(context)
         result: dict[str, LinePricing] = {}
+        cache = self._price_cache(context, groups)
         for line in lines:
             if line.keyed_price is not None:
                 result[line.line_id] = LinePricing(line.keyed_price, "keyed-in price")
                 continue
-            res = self._resolve(context, line, groups)
-            result[line.line_id] = LinePricing(res.unit_price, res.source)
+            result[line.line_id] = self._resolve(context, line, groups, cache)
         if not self.discounts:
             return result
         found = self.discount_lines(context, lines, result, groups)
@@ -169,16 +176,17 @@ class EnginePricingService:
         """The discounts of every active line, with the losers, given the lines' prices."""
         groups = self.active_groups(context) if groups is None else groups
         group_ids = {g.group_id for g in groups}
-        inputs = [
+        path = self._category_path
+        inputs = [  # (positional: built for every line of every reprice)
             DiscountLine(
-                line_id=line.line_id,
-                item_id=line.product.item_id,
-                quantity=line.quantity,
-                unit_price=priced[line.line_id].unit_price,
-                variant_id=line.variant_id,
-                category_ids=self._category_path(line.product.category_id),
-                # keyed-in prices are not discounted (D365 makes it a setting; off here)
-                discountable=line.keyed_price is None,
+                line.line_id,  # line_id
+                line.product.item_id,  # item_id
+                line.quantity,  # quantity
+                priced[line.line_id].unit_price,  # unit_price
+                line.variant_id,  # variant_id
+                path(line.product.category_id),  # category_ids
+                # discountable: keyed-in prices are not (D365 makes it a setting; off here)
+                line.keyed_price is None,
             )
             for line in lines
             if not line.voided
@@ -241,26 +249,46 @@ class EnginePricingService:
             return LineExplanation(line_id, price)
         return LineExplanation(line_id, price, found.applied, found.lost)
 
+    def _price_cache(
+        self, context: PricingContext, groups: tuple[PriceGroup, ...]
+    ) -> dict[_PriceKey, tuple[_PriceEntry, ...]]:
+        """The price cache of one day, store, customer and active price groups (a customer's
+        groups may change in the directory)."""
+        key = (context.day, context.store.store_id, context.customer_id, groups)
+        cache = self._prices.get(key)
+        if cache is None:
+            if len(self._prices) >= _PRICE_CONTEXT_LIMIT:
+                self._prices.clear()
+            cache = self._prices[key] = {}
+        return cache
+
     def _resolve(
-        self, context: PricingContext, line: SaleLine, groups: tuple[PriceGroup, ...]
-    ) -> PriceResolution:
-        """`resolve_price` without explanation, cached per line inputs, day, customer and
-        active price groups (a customer's groups may change in the directory)."""
+        self,
+        context: PricingContext,
+        line: SaleLine,
+        groups: tuple[PriceGroup, ...],
+        cache: dict[_PriceKey, tuple[_PriceEntry, ...]],
+    ) -> LinePricing:
+        """The line's price (`resolve_price` without explanation), cached per line inputs
+        in `cache` (see `_price_cache`)."""
         product, store = line.product, context.store
-        key = (
-            product.item_id, line.variant_id, line.quantity, line.unit, context.day,
-            store.store_id, context.customer_id, line.keyed_price, groups,
-        )  # fmt: skip
-        hit = self._prices.get(key)
-        if hit is not None and hit[0] is product and hit[1] is store:
-            return hit[2]
+        key = (product.item_id, line.variant_id, line.quantity, line.unit, line.keyed_price)
+        entries = cache.get(key, ())
+        for hit in entries:
+            if hit[0] is product and hit[1] is store:
+                return hit[2]
         res = resolve_price(self.book, self.request_for(context, line, groups), explain=False)
-        if len(self._prices) >= _PRICE_CACHE_LIMIT:
-            self._prices.clear()
-        self._prices[key] = (product, store, res)
-        return res
+        priced = LinePricing(res.unit_price, res.source)
+        if len(cache) >= _PRICE_CACHE_LIMIT:
+            cache.clear()
+            entries = ()
+        cache[key] = (*entries[-(_ENTRIES_PER_KEY - 1) :], (product, store, priced))
+        return priced
 
     def _category_path(self, category_id: str | None) -> tuple[str, ...]:
+        if self._paths_book is not self.book:  # the book was replaced
+            self._paths.clear()
+            self._paths_book = self.book
         path = self._paths.get(category_id)
         if path is None:
             path = self._paths[category_id] = self.book.category_path(category_id)
@@ -306,7 +334,7 @@ class EnginePricingService:
             item_group=self.book.item_groups.get(product.item_id),
             variant_id=line.variant_id,
             dimensions=tuple(sorted(variant.dimensions.items())) if variant else (),
-            category_ids=self.book.category_path(product.category_id),
+            category_ids=self._category_path(product.category_id),
             customer_id=context.customer_id,
             price_groups=groups,
             keyed_price=line.keyed_price,

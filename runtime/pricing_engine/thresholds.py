@@ -16,11 +16,10 @@ or (B) the single best.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 
 from runtime.money import HUNDRED, ZERO, distribute, round_parts
-from runtime.pricing_engine.concurrency import LineState, LostDiscount, round_amount
+from runtime.pricing_engine.concurrency import LineState, LostDiscount, _lost, round_amount
 from runtime.pricing_engine.discount_model import (
     Concurrency,
     ConcurrencyModel,
@@ -33,93 +32,103 @@ Reach = Mapping[str, Sequence[tuple[LineState, str]]]  # discount id -> (state, 
 _EXCL = Concurrency.EXCLUSIVE
 _BEST = Concurrency.BEST_PRICE
 _COMP = Concurrency.COMPOUNDED
+_MODEL_A = ConcurrencyModel.WITHIN_PRIORITY
 
 
 def _can_receive(state: LineState, d: Discount, model: ConcurrencyModel) -> str | None:
     """Why a threshold discount cannot reach this line, or None."""
     if state.exclusive is not None:
         return f"exclusive discount {state.exclusive} applied"
-    if d.concurrency is _EXCL or (
-        model is ConcurrencyModel.WITHIN_PRIORITY and d.concurrency is _BEST
-    ):
+    concurrency = d.concurrency
+    if concurrency is _EXCL or (model is _MODEL_A and concurrency is _BEST):
         if state.applied:
             return f"{d.concurrency} threshold reaches only undiscounted lines"
         return None
-    if model is ConcurrencyModel.ACROSS_PRIORITIES:
-        if d.priority in state.priorities:
+    if model is not _MODEL_A:
+        if any(a.priority == d.priority for a, _ in state.applied):
             return f"line already has a discount at priority {d.priority}"
         return None
     if state.threshold_priority is not None and state.threshold_priority != d.priority:
         return f"lower priority ignored (priority {d.priority} < {state.threshold_priority})"
-    best = next((a.discount_id for a, _ in state.applied if a.concurrency is not _COMP), None)
-    if best is not None:
-        return f"best price discount {best} applied; nothing compounds on it"
+    for a, _ in state.applied:
+        if a.concurrency is not _COMP:
+            return f"best price discount {a.discount_id} applied; nothing compounds on it"
     return None
 
 
-@dataclass(frozen=True, slots=True)
 class _ThresholdResult:
-    discount: Discount
-    parts: tuple[tuple[str, Decimal], ...]  # (line id, amount) per receiving line
+    """A threshold's part per receiving line (in `states` order) and their total."""
 
-    @property
-    def total(self) -> Decimal:
-        return sum((a for _, a in self.parts), ZERO)
+    __slots__ = ("discount", "parts", "receivers", "total")
+
+    def __init__(
+        self, discount: Discount, receivers: list[LineState], parts: list[Decimal]
+    ) -> None:
+        self.discount = discount
+        self.receivers = receivers
+        self.parts = parts
+        self.total = sum(parts, ZERO)
+
+
+Notes = list[tuple[LineState, LostDiscount]]
 
 
 def _threshold(
     d: Discount,
     states: Sequence[LineState],
-    amounts: dict[str, Decimal],
+    amounts: dict[str, Decimal] | None,
     model: ConcurrencyModel,
     unit: Decimal,
-    notes: dict[str, list[LostDiscount]] | None,
+    notes: Notes | None,
     reach: Reach | None = None,
 ) -> _ThresholdResult | None:
-    """The threshold's parts on the lines it reaches, given the lines' current `amounts`.
-    `reach` (from the indexed evaluation in `discounts`): per discount id, the states (in
-    `states` order) whose scope is not "out", with that scope; None means every state."""
+    """The threshold's parts on the lines it reaches, given the lines' current `amounts`
+    (None: what is left on each line). `reach` (from the indexed evaluation in `indexed`):
+    per discount id, the states (in `states` order) whose scope is not "out", with that
+    scope; None means every state. Lines it cannot reach go to `notes`, with the reason."""
     receivers: list[LineState] = []
+    did = d.discount_id
     pairs: Iterable[tuple[LineState, str | None]] = (
-        ((s, None) for s in states) if reach is None else reach.get(d.discount_id, ())
+        ((s, None) for s in states) if reach is None else reach.get(did, ())
     )
     for s, known in pairs:
-        if not s.line.discountable:
+        line = s.line
+        if not line.discountable:
             continue
-        scope = known or d.scope(s.line.item_id, s.line.variant_id, s.line.category_ids)
+        scope = known or d.scope(line.item_id, line.variant_id, line.category_ids)
         if scope == "out":
             continue
         why = "excluded" if scope == "excluded" else _can_receive(s, d, model)
         if why is None:
             receivers.append(s)
         elif notes is not None:
-            notes.setdefault(s.line.line_id, []).append(LostDiscount(d.discount_id, why))
+            notes.append((s, _lost((did, why))))
     if not receivers:
         return None
-    if d.count_non_discountable:
-        measure = sum((amounts[s.line.line_id] for s in states), ZERO)
+    if amounts is None:
+        base = [s.amount for s in receivers]
+        counted = [s.amount for s in states] if d.count_non_discountable else base
     else:
-        measure = sum((amounts[s.line.line_id] for s in receivers), ZERO)
+        base = [amounts[s.line.line_id] for s in receivers]
+        counted = (
+            [amounts[s.line.line_id] for s in states] if d.count_non_discountable else base
+        )
+    measure = sum(counted, ZERO)
     tier = d.tier_for(measure)
     if tier is None:
         if notes is not None:
             need = d.tiers[0].minimum if d.tiers else "?"
+            reason = f"threshold not reached ({measure} < {need})"
             for s in receivers:
-                notes.setdefault(s.line.line_id, []).append(
-                    LostDiscount(d.discount_id, f"threshold not reached ({measure} < {need})")
-                )
+                notes.append((s, _lost((did, reason))))
         return None
-    base = [amounts[s.line.line_id] for s in receivers]
-    base_total = sum(base, ZERO)
     if tier.method is DiscountMethod.PERCENT:
         exact = [b * tier.value / HUNDRED for b in base]
         parts = round_parts(exact, round_amount(sum(exact, ZERO), unit), unit)
     else:
-        total = min(tier.value, round_amount(base_total, unit))
+        total = min(tier.value, round_amount(sum(base, ZERO), unit))
         parts = distribute(total, base, unit)
-    return _ThresholdResult(
-        d, tuple((s.line.line_id, p) for s, p in zip(receivers, parts, strict=True))
-    )
+    return _ThresholdResult(d, receivers, parts)
 
 
 def _stack_thresholds(
@@ -127,10 +136,12 @@ def _stack_thresholds(
     states: Sequence[LineState],
     model: ConcurrencyModel,
     unit: Decimal,
-    reach: Reach | None = None,
+    reach: Reach | None,
+    first: Mapping[str, _ThresholdResult],
 ) -> list[_ThresholdResult]:
-    """Compounded thresholds one after another (amounts first, then percentages)."""
-    amounts = {s.line.line_id: s.amount for s in states}
+    """Compounded thresholds one after another (amounts first, then percentages). `first`
+    holds each one's result on the unchanged amounts: valid until one of them applies."""
+    amounts: dict[str, Decimal] | None = None
     out: list[_ThresholdResult] = []
 
     def order(d: Discount) -> tuple[int, str]:
@@ -138,12 +149,21 @@ def _stack_thresholds(
         return (0 if DiscountMethod.AMOUNT_OFF in methods else 1, d.discount_id)
 
     for d in sorted(group, key=order):
-        res = _threshold(d, states, amounts, model, unit, None, reach)
+        if amounts is None:
+            res: _ThresholdResult | None = first[d.discount_id]
+        else:
+            res = _threshold(d, states, amounts, model, unit, None, reach)
         if res is not None and res.total > ZERO:
             out.append(res)
-            for line_id, part in res.parts:
-                amounts[line_id] -= part
+            if amounts is None:
+                amounts = {s.line.line_id: s.amount for s in states}
+            for s, part in zip(res.receivers, res.parts, strict=True):
+                amounts[s.line.line_id] -= part
     return out
+
+
+def _by_total(r: _ThresholdResult) -> tuple[Decimal, str]:
+    return (-r.total, r.discount.discount_id)
 
 
 def apply_thresholds(
@@ -155,23 +175,21 @@ def apply_thresholds(
 ) -> None:
     """Apply `discounts` (thresholds) to `states`. With `reach`, a threshold looks only at
     its listed states; a threshold absent from `discounts` is one that reaches no line."""
-    by_id = {s.line.line_id: s for s in states}
     by_prio: dict[int, list[Discount]] = {}
     for d in discounts:
         by_prio.setdefault(d.priority, []).append(d)
     for prio in sorted(by_prio, reverse=True):
         group = sorted(by_prio[prio], key=lambda d: d.discount_id)
-        notes: dict[str, list[LostDiscount]] = {}
-        amounts = {s.line.line_id: s.amount for s in states}
+        notes: Notes = []
         results = [
             r
             for d in group
-            if (r := _threshold(d, states, amounts, model, unit, notes, reach)) is not None
+            if (r := _threshold(d, states, None, model, unit, notes, reach)) is not None
         ]
         winners: list[_ThresholdResult] = []
         exclusive = sorted(
             (r for r in results if r.discount.concurrency is _EXCL and r.total > ZERO),
-            key=lambda r: (-r.total, r.discount.discount_id),
+            key=_by_total,
         )
         if exclusive:
             winners.append(exclusive[0])
@@ -185,12 +203,13 @@ def apply_thresholds(
             singles = sorted(
                 (r for r in shared if model is ConcurrencyModel.ACROSS_PRIORITIES
                  or r.discount.concurrency is _BEST),
-                key=lambda r: (-r.total, r.discount.discount_id),
+                key=_by_total,
             )  # fmt: skip
             stack: list[_ThresholdResult] = []
             if model is ConcurrencyModel.WITHIN_PRIORITY:
                 comp = [r.discount for r in shared if r.discount.concurrency is _COMP]
-                stack = _stack_thresholds(comp, states, model, unit, reach)
+                first = {r.discount.discount_id: r for r in shared}
+                stack = _stack_thresholds(comp, states, model, unit, reach, first)
             stack_total = sum((r.total for r in stack), ZERO)
             if singles and singles[0].total >= stack_total:
                 winners.append(singles[0])
@@ -208,15 +227,15 @@ def apply_thresholds(
                     f"exclusive threshold {exclusive[0].discount.discount_id} applied"
                 )
         for r in winners:
-            for line_id, part in r.parts:
+            for state, part in zip(r.receivers, r.parts, strict=True):
                 if part > ZERO:
-                    state = by_id[line_id]
                     state.apply(r.discount, part)
                     state.threshold_priority = prio
         for r in results:
             reason = losers.get(r.discount.discount_id)
             if reason is not None:
-                for line_id, _ in r.parts:
-                    by_id[line_id].lose(r.discount, reason)
-        for line_id, lost in notes.items():
-            by_id[line_id].lost.extend(lost)
+                entry = _lost((r.discount.discount_id, reason))
+                for state in r.receivers:
+                    state.lost.append(entry)
+        for state, note in notes:
+            state.lost.append(note)
