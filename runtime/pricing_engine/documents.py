@@ -41,6 +41,7 @@ SECTIONS = {
     "discount": "discounts",
     "coupon": "coupons",
     "tender_discount": "tender_discounts",
+    "item_price_group": "item_price_groups",
 }
 KINDS = tuple(SECTIONS)
 T = TypeVar("T")
@@ -92,6 +93,30 @@ class _AnyIdSet(set[str]):
 
 
 _ANY = _AnyIds()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemPriceGroup:
+    """An item price group (the "item group" of trade agreements) and the items in it:
+    `{"id": "DRINKS", "items": ["1000001", ...]}`. The catalogue carries no such column; the
+    group's document lists its items, so only items that have a group cost memory."""
+
+    group_id: str
+    members: Mapping[str, str]
+
+
+def _item_price_groups(r: _Reader, top: Mapping[str, object]) -> list[ItemPriceGroup]:
+    out: list[ItemPriceGroup] = []
+    for path, value in r.items(top.get("item_price_groups"), "$.item_price_groups"):
+        o = r.obj(value, path, ("id", "items"), ("name",))
+        if o is None:
+            continue
+        group_id = r.ident(o, "id", path)
+        items = r.strings(o, "items", path)
+        if "items" in o and not items and not r.errors:
+            r.err(f"{path}.items", "at least one item is required")
+        out.append(ItemPriceGroup(group_id, {item: group_id for item in items}))
+    return out
 _ANY_SET = _AnyIdSet()
 
 
@@ -152,11 +177,14 @@ def load_documents(
         by_kind["coupon"], lambda r, top: _coupons(r, top, discount_ids), problems
     )
     tenders: list[TenderDiscount] = _each(by_kind["tender_discount"], _tender_discounts, problems)
+    members: dict[str, str] = dict(item_groups or {})
+    for group_of in _each(by_kind["item_price_group"], _item_price_groups, problems):
+        members.update(group_of.members)
     book = PriceBook.build(
         agreements,
         adjustments,
         price_groups=groups.values(),
-        item_groups=item_groups,
+        item_groups=members,
         store_price_groups=links.stores,
         category_parents=category_parents,
         loyalty_price_groups=links.tiers,
@@ -206,7 +234,7 @@ def parse_document(
 _ID_FIELDS = {
     "price_group": "group_id", "trade_agreement": "agreement_id",
     "price_adjustment": "adjustment_id", "discount": "discount_id", "coupon": "coupon_id",
-    "tender_discount": "discount_id",
+    "tender_discount": "discount_id", "item_price_group": "group_id",
 }  # fmt: skip
 
 

@@ -135,3 +135,28 @@ def test_customer_directory_finds_by_id_and_searches_by_prefix(tmp_path: Path) -
         assert directory.search("%") == () and directory.search("  ") == ()
     finally:
         db.close()
+
+
+def test_item_group_agreement_prices_database_products(tmp_path: Path) -> None:
+    """The catalogue has no item-group column: an item_price_group document lists its items,
+    and an item-group trade agreement then prices them."""
+    wine, tshirt = DEMO_ITEMS["wine"], DEMO_ITEMS["tshirt"]
+    extra = [
+        ("item_price_group", {"id": "WINES", "name": "Wines", "items": ["1000003"]}),
+        ("trade_agreement", {
+            "id": "TA-WINES", "item_code": "item_group", "item": "WINES",
+            "account_code": "all_customers", "price": "5.55", "currency": "EUR",
+        }),
+        ("item_price_group", {"id": "EMPTY", "items": []}),
+    ]  # fmt: skip
+    till = open_till(seeded(tmp_path, extra))
+    try:
+        assert [str(p) for p in till.problems] == [
+            "item_price_group EMPTY: $.items: at least one item is required"
+        ]
+        line = ok(till.runtime.add_line(AddLine(barcode=wine, age_verified=True)))
+        assert line.unit_price == D("5.55") and "TA-WINES" in line.price_source
+        other = ok(till.runtime.add_line(AddLine(barcode=tshirt)))
+        assert other.unit_price != D("5.55")
+    finally:
+        till.close()
