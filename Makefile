@@ -37,10 +37,10 @@ lint: $(STAMP)
 
 # Everything, including tests marked slow.
 test: lint $(EMUPOS_STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	TILLPOINT_TEST_PG_DSN=$${TILLPOINT_TEST_PG_DSN:-$$(bash .ci/postgres.sh)} QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 test-fast: $(STAMP) $(EMUPOS_STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
+	TILLPOINT_TEST_PG_DSN=$${TILLPOINT_TEST_PG_DSN:-$$(bash .ci/postgres.sh)} QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
 
 demo: $(STAMP)
 	$(VENV)/bin/tillpoint demo
