@@ -25,8 +25,8 @@ from channel_server import ingest_rules
 from channel_server.db import Database, retry_races
 from channel_server.devices import DeviceIdentity, utcnow
 from channel_server.errors import ApiError, check_protocol
-from channel_server.journal_chain import ChainHead, ChainLink, check_link
 from channel_server.models import AlertRow, DeviceKeyRow, DeviceRow, ReceivedItemRow
+from runtime.journal_chain import ChainHead, ChainLink, check_link
 from sync.protocol import (
     Category,
     ErrorBody,

@@ -9,7 +9,6 @@ before the write lock is taken, and each line's JSON and row come from the cart'
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import uuid
 from collections.abc import Callable
@@ -23,11 +22,11 @@ from local_db.journal_keys import JournalSigner
 from local_db.payloads import Row, text_or_none, transaction_payload
 from local_db.timefmt import format_utc
 from runtime.codec import header_to_dict, sha256_hex
+from runtime.journal_chain import GENESIS_HASH, chain_hash
 from runtime.ports import Clock, IdGenerator, LedgerReceipt, StorageError
 from runtime.system import SystemClock
 from runtime.transaction import Transaction, TransactionState
 
-GENESIS_HASH = "0" * 64
 RECEIPT_COUNTER = "receipt"
 DEVICE_SEQ_COUNTER = "device_seq"
 JOURNAL_COUNTER = "journal"
@@ -82,11 +81,6 @@ _INSERT_OUTBOX = (
     "INSERT INTO outbox (register_id, device_seq, mutation_id, kind, transaction_id, payload,"
     " payload_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-
-
-def chain_hash(prev_hash: str, payload_sha256: str) -> str:
-    """entry_hash = sha256(prev_hash + payload_sha256), both as lowercase hex text."""
-    return hashlib.sha256((prev_hash + payload_sha256).encode()).hexdigest()
 
 
 def _tender_rows(tx: Transaction) -> list[Row]:

@@ -11,6 +11,7 @@ here, not prose.
 
 from __future__ import annotations
 
+from runtime.journal_chain import GENESIS_HASH  # a register's first journal entry links here
 from sync.protocol.digest import (
     RegisterDayDigest,
     build_digest,
@@ -48,7 +49,6 @@ from sync.protocol.messages import (
 from sync.protocol.types import (
     CORRELATION_HEADER,
     DEFAULT_PAGE_ITEMS,
-    GENESIS_HASH,
     MAX_BODY_BYTES,
     MAX_PAGE_ITEMS,
     MAX_PAYLOAD_CHARS,

@@ -30,7 +30,6 @@ MAX_PUSH_ITEMS = 500
 MAX_PAYLOAD_CHARS = 1_000_000  # one outbox payload (a sale of a few thousand lines)
 MAX_PAGE_ITEMS = 5_000
 DEFAULT_PAGE_ITEMS = 1_000
-GENESIS_HASH = "0" * 64  # prev_hash of a register's first journal entry
 
 # ---- field types ---------------------------------------------------------------------------
 

@@ -23,9 +23,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from channel_server.app import create_app
 from channel_server.db import Database, open_database
 from channel_server.devices import issue_activation_code
-from channel_server.journal_chain import GENESIS_HASH, chain_hash
 from runtime.catalog import Product
 from runtime.codec import canonical_json, sha256_hex, transaction_to_dict
+from runtime.journal_chain import GENESIS_HASH, chain_hash
 from runtime.transaction import SaleLine, TenderLine, Totals, Transaction, TransactionState
 
 NOW = dt.datetime(2025, 3, 14, 10, 0, tzinfo=dt.UTC)

@@ -2,7 +2,7 @@
 they are stored: the server applies them and finds the chain intact; the same chain with one
 payload rewritten (and its hash recomputed, as a forger without the key would) is flagged.
 
-This is also the check that `channel_server.journal_chain` and local_db's chain rule agree."""
+The register writes its chain with `runtime.journal_chain`, the rule the server checks."""
 
 from __future__ import annotations
 

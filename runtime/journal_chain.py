@@ -1,11 +1,9 @@
-"""The journal-chain rule, checked as each register's items arrive (issue #4's chain, issue #5).
+"""The journal-chain rule (issue #4's chain), shared by the register that writes it (local_db's
+ledger) and the channel server that checks it as each register's items arrive (issue #5).
 
 entry_hash = sha256(prev_hash + payload_sha256) as lowercase hex text, the first entry linking
-to GENESIS_HASH; signatures are "key_no:hex" Ed25519 over the entry hash's bytes. This is the
-same rule as `local_db.ledger.chain_hash` and `local_db.journal_keys.signature_valid`, which the
-server may not import. The module is pure (hashlib + cryptography) so it can move to
-`runtime/journal_chain.py` and be shared by both sides; until then tests check that the two
-copies agree on a real register's chain.
+to GENESIS_HASH; signatures are "key_no:hex" Ed25519 over the entry hash's bytes. Pure
+(hashlib + cryptography), so both sides import the one copy.
 
 A break is reported, never enforced: the item is still stored and the head moves on, so one
 tampered entry gives one alert rather than one per later item.
