@@ -1,0 +1,286 @@
+"""Support for the exactly-once proofs: a restartable live server on one SQLite file, registers
+(real databases and runtimes) that sell and crash, what each side holds, and `MiniPusher`, a
+reference upload that follows docs/sync-protocol.md literally (resend the same batch after any
+failure; acknowledge only from the server's results), used to prove the protocol and the proxy
+independently of the register's sync client.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "channel_server"))
+
+from cs_support import LiveServer  # noqa: E402
+
+from channel_server.devices import issue_activation_code  # noqa: E402
+from channel_server.models import ReceivedItemRow, TransactionRow  # noqa: E402
+from local_db import sample_barcodes  # noqa: E402
+from local_db.seed_master import DEMO_STORE_ID  # noqa: E402
+from pos_app.composition import Register, ensure_open_shift, open_register  # noqa: E402
+from runtime.operations import AddLine, AddTender, Conclude  # noqa: E402
+
+STORE = DEMO_STORE_ID
+
+
+class ServerHandle:
+    """A LiveServer on an SQLite file that can be stopped and started again on the same file
+    (on a new port: put a FaultProxy in front so clients keep one URL)."""
+
+    def __init__(self, db_file: Path) -> None:
+        self.db_file = db_file
+        self.live = LiveServer(str(db_file))
+
+    @property
+    def base_url(self) -> str:
+        return self.live.base_url
+
+    def restart(self) -> str:
+        self.live.stop()
+        self.live = LiveServer(str(self.db_file))
+        return self.live.base_url
+
+    def code(self, register_id: str = "R1", store: str = STORE) -> str:
+        return issue_activation_code(self.live.db, store, register_id).code
+
+    def stop(self) -> None:
+        self.live.stop()
+
+    def sale_counts(self, register_id: str | None = None) -> Counter[str]:
+        """transaction id -> how many received items (any status) carry it as a sale."""
+        with self.live.db.read() as session:
+            query = select(ReceivedItemRow.subject_id, ReceivedItemRow.payload).where(
+                ReceivedItemRow.kind == "sale"
+            )
+            rows = session.execute(query).all()
+        return Counter(str(subject) for subject, _ in rows)
+
+    def sale_totals(self) -> dict[str, Decimal]:
+        """transaction id -> total, from the server's transactions table (applied sales)."""
+        with self.live.db.read() as session:
+            rows = session.execute(
+                select(TransactionRow.transaction_id, TransactionRow.total).where(
+                    TransactionRow.kind == "sale"
+                )
+            ).all()
+        return {str(tx): Decimal(total) for tx, total in rows}
+
+    def statuses(self) -> Counter[str]:
+        with self.live.db.read() as session:
+            rows = session.execute(select(ReceivedItemRow.status)).scalars().all()
+        return Counter(rows)
+
+
+def _rows(db_file: Path, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=30)
+    try:
+        return list(conn.execute(sql, args))
+    finally:
+        conn.close()
+
+
+def local_sales(db_file: Path, register_id: str = "R1") -> dict[str, Decimal]:
+    """Concluded sales of the register (its outbox 'sale' rows) -> total."""
+    import json
+
+    rows = _rows(
+        db_file,
+        "SELECT transaction_id, payload FROM outbox WHERE register_id = ? AND kind = 'sale'",
+        (register_id,),
+    )
+    return {str(tx): Decimal(json.loads(str(p))["totals"]["total"]) for tx, p in rows}
+
+
+def acked_sales(db_file: Path, register_id: str = "R1") -> set[str]:
+    rows = _rows(
+        db_file,
+        "SELECT transaction_id FROM outbox WHERE register_id = ? AND kind = 'sale'"
+        " AND acked_at IS NOT NULL",
+        (register_id,),
+    )
+    return {str(tx) for (tx,) in rows}
+
+
+def unacked_count(db_file: Path, register_id: str = "R1") -> int:
+    return int(
+        _rows(
+            db_file,
+            "SELECT count(*) FROM outbox WHERE register_id = ? AND acked_at IS NULL",
+            (register_id,),
+        )[0][0]
+    )
+
+
+def assert_exactly_once(server: ServerHandle, db_file: Path, register_id: str = "R1") -> None:
+    """Every locally concluded sale is on the server once, with the same total to the cent."""
+    local = local_sales(db_file, register_id)
+    counts = server.sale_counts()
+    doubled = {tx: n for tx, n in counts.items() if n > 1}
+    assert not doubled, f"sales on the server more than once: {doubled}"
+    missing = set(local) - set(counts)
+    assert not missing, f"{len(missing)} concluded sales never reached the server"
+    extra = set(counts) - set(local)
+    assert not extra, f"server has sales the register never concluded: {extra}"
+    totals = server.sale_totals()
+    differ = {tx: (local[tx], totals.get(tx)) for tx in local if totals.get(tx) != local[tx]}
+    assert not differ, f"totals differ (local, server): {differ}"
+    assert sum(local.values(), Decimal(0)) == sum(totals.values(), Decimal(0))
+
+
+@dataclass
+class Till:
+    """One register for the tests: its database file (a copy of the seeded store), opened
+    through the composition root like the app does; `crash` closes it without ceremony."""
+
+    db_file: Path
+    register_id: str = "R1"
+    seed: int = 0
+    register: Register | None = None
+    rng: random.Random = field(init=False)
+    barcodes: list[str] = field(init=False, default_factory=list)
+
+    @classmethod
+    def from_template(cls, template: Path, directory: Path, register_id: str = "R1") -> Till:
+        directory.mkdir(parents=True, exist_ok=True)
+        db_file = directory / f"{register_id}.db"
+        shutil.copy(template, db_file)
+        return cls(db_file, register_id)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def open(self) -> Register:
+        if self.register is None:
+            self.register = open_register(
+                self.db_file, self.register_id, operator_id="1001", extensions=[]
+            )
+            ensure_open_shift(self.register.runtime)
+            if not self.barcodes:
+                self.barcodes = sample_barcodes(self.register.database, 40, seed=self.seed)
+        return self.register
+
+    def close(self) -> None:
+        if self.register is not None:
+            register, self.register = self.register, None
+            register.close()
+
+    def sell(self, lines: int | None = None) -> str:
+        """Ring up 1-4 random lines, pay exact cash, conclude; the transaction id."""
+        rt = self.open().runtime
+        for _ in range(lines or self.rng.randint(1, 4)):
+            code = self.rng.choice(self.barcodes)
+            result = rt.add_line(AddLine(barcode=code, quantity=Decimal(self.rng.randint(1, 3))))
+            assert result.refusal is None, result.refusal
+        paid = rt.add_tender(AddTender("cash"))
+        assert paid.refusal is None, paid.refusal
+        done = rt.conclude(Conclude())
+        assert done.value is not None, done.refusal
+        return done.value.transaction.transaction_id
+
+
+class MiniPusher:
+    """The upload half of the protocol, written from docs/sync-protocol.md and nothing else.
+
+    Resends the same batch after any failure, acknowledges only from a PushResponse. Not the
+    product's client (that is `sync/`); a second, independent reading of the protocol."""
+
+    def __init__(self, base_url: str, token: str, device_id: str, batch: int = 25) -> None:
+        self.client = httpx.Client(
+            base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=2.0
+        )
+        self.device_id = device_id
+        self.batch = batch
+        self.failures = 0
+
+    @classmethod
+    def activate(cls, base_url: str, code: str, batch: int = 25) -> MiniPusher:
+        answer = httpx.post(f"{base_url}/v1/activate", json={"code": code}, timeout=10)
+        answer.raise_for_status()
+        body = answer.json()
+        return cls(base_url, body["token"], body["device_id"], batch)
+
+    def close(self) -> None:
+        self.client.close()
+
+    def body(self, db_file: Path, register_id: str) -> dict[str, object] | None:
+        rows = _rows(
+            db_file,
+            "SELECT o.device_seq, o.mutation_id, o.kind, o.transaction_id, o.payload,"
+            " o.payload_sha256, o.created_at, j.entry_no, j.prev_hash, j.entry_hash, j.signature"
+            " FROM outbox o LEFT JOIN journal_entries j ON j.register_id = o.register_id"
+            " AND j.device_seq = o.device_seq WHERE o.register_id = ? AND o.device_seq > ("
+            " SELECT coalesce(max(value), 0) FROM counters WHERE register_id = ? AND name ="
+            " 'acked') ORDER BY o.device_seq LIMIT ?",
+            (register_id, register_id, self.batch),
+        )
+        if not rows:
+            return None
+        items = []
+        for seq, mid, kind, tx, payload, digest, created, no, prev, entry, sig in rows:
+            item: dict[str, object] = {
+                "device_seq": seq,
+                "mutation_id": mid,
+                "kind": kind,
+                "subject_id": tx,
+                "payload": payload,
+                "payload_sha256": digest,
+                "created_at": created,
+            }
+            if no is not None:
+                item["journal"] = {
+                    "entry_no": no,
+                    "prev_hash": prev,
+                    "entry_hash": entry,
+                    "signature": sig,
+                }
+            items.append(item)
+        keys = _rows(
+            db_file,
+            "SELECT key_no, public_key FROM register_keys WHERE register_id = ?",
+            (register_id,),
+        )
+        return {
+            "protocol_version": 1,
+            "device_id": self.device_id,
+            "items": items,
+            "journal_keys": [{"key_no": k, "public_key": p} for k, p in keys],
+        }
+
+    def push_once(self, register: Register, register_id: str = "R1") -> bool | None:
+        """One batch: True acknowledged something, False failed (retry), None nothing to send."""
+        from local_db.outbox import acknowledge
+        from runtime.system import SystemClock
+        from sync.protocol import PushResponse
+
+        body = self.body(Path(str(register.database.path)), register_id)
+        if body is None:
+            return None
+        try:
+            answer = self.client.post("/v1/push", json=body)
+            if answer.status_code not in (200, 409):
+                raise httpx.HTTPStatusError("retry", request=answer.request, response=answer)
+            parsed = PushResponse.model_validate_json(answer.content)
+        except (httpx.HTTPError, ValueError):
+            self.failures += 1
+            return False
+        through = parsed.acknowledged_through()
+        if through:
+            acknowledge(register.database, register_id, through, SystemClock().now())
+        return through > 0
+
+    def sync(self, register: Register, register_id: str = "R1", rounds: int = 200) -> None:
+        """Push until nothing is pending (or `rounds` attempts)."""
+        for _ in range(rounds):
+            if self.push_once(register, register_id) is None:
+                return
+        raise AssertionError(f"still pending after {rounds} rounds")
