@@ -89,6 +89,35 @@ def _rows(db_file: Path, sql: str, args: tuple[object, ...] = ()) -> list[tuple[
         conn.close()
 
 
+def assert_digests_match(server: ServerHandle, db_file: Path, register_id: str = "R1") -> None:
+    """The reconciliation digest of every business day (UTC) in the register's outbox, folded
+    on the register's side from its outbox and on the server's side from what it received."""
+    import datetime as dt
+
+    from channel_server.reports import register_digest
+    from local_db.timefmt import parse_utc
+    from sync.protocol import build_digest, compare_digests, sale_facts
+
+    rows = _rows(
+        db_file,
+        "SELECT device_seq, kind, payload, created_at FROM outbox WHERE register_id = ?",
+        (register_id,),
+    )
+    days: dict[dt.date, list[tuple[int, str, Decimal | None, dict[str, Decimal] | None]]] = {}
+    for seq, kind, payload, created in rows:
+        facts = sale_facts(str(kind), str(payload))
+        day = parse_utc(str(created)).date()
+        days.setdefault(day, []).append(
+            (int(str(seq)), str(kind), facts[0] if facts else None, facts[1] if facts else None)
+        )
+    assert days, "the register has sent nothing"
+    for day, items in days.items():
+        local = build_digest(STORE, register_id, day, "UTC", items)
+        with server.live.db.read() as session:
+            remote = register_digest(session, STORE, register_id, day, "UTC")
+        assert compare_digests(local, remote) == [], (day, local, remote)
+
+
 def local_sales(db_file: Path, register_id: str = "R1") -> dict[str, Decimal]:
     """Concluded sales of the register (its outbox 'sale' rows) -> total."""
     import json
