@@ -1,0 +1,119 @@
+"""The status bar's figures: sync (online/offline, unsent sales and the age of the oldest),
+device health, operator and shift.
+
+Sync: when the runtime offers a sync status (the sync helper's `sync_status()`), it is used;
+until then the outbox is read directly and the bar says sync is not configured. Reads only: run
+on the background pool, never on the UI thread.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from local_db.outbox import pending_summary
+
+if TYPE_CHECKING:
+    from pos_app.composition import Register
+
+
+@dataclass(frozen=True)
+class DeviceLight:
+    device_id: str
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class StatusSnapshot:
+    sync_text: str  # "Online", "Offline", "Sync not configured"
+    sync_state: str  # ok, warn, error
+    unsent: int
+    oldest_age: str  # "" when nothing is waiting
+    devices: tuple[DeviceLight, ...]
+    operator: str
+    shift: str
+
+    @property
+    def devices_ok(self) -> bool:
+        return all(d.ok for d in self.devices)
+
+
+def age_text(seconds: float) -> str:
+    """A short age: 45 s, 12 min, 3 h, 2 d."""
+    if seconds < 90:
+        return f"{int(seconds)} s"
+    if seconds < 90 * 60:
+        return f"{int(seconds // 60)} min"
+    if seconds < 48 * 3600:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} d"
+
+
+def _parse_when(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    if isinstance(value, str) and value:
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    return None
+
+
+class StatusViewModel:
+    def __init__(self, register: Register) -> None:
+        self.register = register
+
+    def snapshot(self, now: dt.datetime | None = None) -> StatusSnapshot:
+        now = now or dt.datetime.now(dt.UTC)
+        rt = self.register.runtime
+        sync_text, sync_state, unsent, oldest = self._sync(now)
+        session = rt.session
+        operator = ""
+        if session.operator_id is not None:
+            operator = f"{session.operator_name or session.operator_id} ({session.operator_id})"
+            if session.locked_by:
+                operator += " · locked"
+        shift = rt.current_shift
+        return StatusSnapshot(
+            sync_text, sync_state, unsent, oldest, self.devices(), operator,
+            shift.label if shift is not None else "",
+        )
+
+    def _sync(self, now: dt.datetime) -> tuple[str, str, int, str]:
+        rt = self.register.runtime
+        status_call = getattr(rt, "sync_status", None)
+        if callable(status_call):  # the sync helper's port, once it exists
+            status = status_call()
+            online = bool(getattr(status, "online", False))
+            unsent = int(getattr(status, "unsent", getattr(status, "pending", 0)) or 0)
+            oldest_at = _parse_when(getattr(status, "oldest_unsent_at", None))
+            oldest = age_text((now - oldest_at).total_seconds()) if oldest_at else ""
+            text = "Online" if online else "Offline"
+            state = "ok" if online else ("error" if unsent else "warn")
+            return text, state, unsent, oldest
+        count, oldest_iso = pending_summary(self.register.database, rt.register.register_id)
+        oldest_at = _parse_when(oldest_iso)
+        oldest = age_text(max(0.0, (now - oldest_at).total_seconds())) if oldest_at else ""
+        return "Sync not configured", "warn", count, oldest
+
+    def devices(self) -> tuple[DeviceLight, ...]:
+        """Each device's state as last seen (no I/O): a null device or an error is not ok."""
+        devices = self.register.devices
+        if devices is None:
+            return ()
+        from peripherals.events import DeviceState
+        from peripherals.null_device import NullDevice
+
+        lights = []
+        for device in devices.manager.devices:
+            if isinstance(device, NullDevice):
+                lights.append(DeviceLight(device.device_id, False, device.reason))
+                continue
+            state = device.state
+            ok = state is DeviceState.ENABLED
+            lights.append(DeviceLight(device.device_id, ok, state.value))
+        return tuple(lights)
