@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -309,6 +310,82 @@ class MiniPusher:
 
     def sync(self, register: Register, register_id: str = "R1", rounds: int = 200) -> None:
         """Push until nothing is pending (or `rounds` attempts)."""
+        for _ in range(rounds):
+            if self.push_once(register, register_id) is None:
+                return
+        raise AssertionError(f"still pending after {rounds} rounds")
+
+
+class ClientUploader:
+    """The register's own sync client (sync.client + sync.upload) wired for the tests: short
+    timeouts and backoff; sleeps are recorded (so Retry-After can be checked) and shortened."""
+
+    def __init__(self, base_url: str, code: str, *, batch: int = 3, timeout: float = 1.0) -> None:
+        from sync.client import ChannelClient
+        from sync.transport import RetryPolicy, Transport
+
+        self.sleeps: list[float] = []
+        self.failures = 0
+        self.base_url, self.batch, self.timeout = base_url, batch, timeout
+        self.retry = RetryPolicy(attempts=3, base=0.01, cap=0.05, retry_after_cap=5)
+        anonymous = ChannelClient(Transport(base_url, retry=self.retry, sleep=self._sleep))
+        try:
+            activation = anonymous.activate(code)
+        finally:
+            anonymous.close()
+        self.device_id = activation.device_id
+        self.client = ChannelClient(
+            Transport(
+                base_url,
+                activation.token,
+                timeout=timeout,
+                connect_timeout=timeout,
+                retry=self.retry,
+                sleep=self._sleep,
+            )
+        )
+        self._uploaders: dict[int, object] = {}
+
+    def _sleep(self, seconds: float) -> None:
+        import time
+
+        self.sleeps.append(seconds)
+        time.sleep(min(seconds, 0.02))
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _uploader(self, register: Register, register_id: str) -> Any:
+        from sync.upload import Uploader
+
+        key = id(register.database)
+        if key not in self._uploaders:  # a reopened register is a new process: a new uploader
+            self._uploaders = {
+                key: Uploader(
+                    register.database,
+                    self.client,
+                    self.device_id,
+                    register_id,
+                    batch_size=self.batch,
+                )
+            }
+        return self._uploaders[key]
+
+    def push_once(self, register: Register, register_id: str = "R1") -> bool | None:
+        """One upload run (all pending, in batches): True done, False failed, None nothing."""
+        from sync.transport import SyncFailure
+
+        uploader = self._uploader(register, register_id)
+        if uploader.pending()[0] == 0:
+            return None
+        try:
+            uploader.upload()
+        except SyncFailure:
+            self.failures += 1
+            return False
+        return True
+
+    def sync(self, register: Register, register_id: str = "R1", rounds: int = 200) -> None:
         for _ in range(rounds):
             if self.push_once(register, register_id) is None:
                 return

@@ -10,6 +10,7 @@ import random
 import pytest
 from fault_proxy import EVERY_FAULT, Fault, FaultProxy, Kind, Request
 from sf_support import (
+    ClientUploader,
     MiniPusher,
     ServerHandle,
     Till,
@@ -31,13 +32,19 @@ def _pusher(server: ServerHandle, proxy: FaultProxy) -> MiniPusher:
     return pusher
 
 
+def _uploader(kind: str, server: ServerHandle, proxy: FaultProxy) -> MiniPusher | ClientUploader:
+    if kind == "mini":
+        return _pusher(server, proxy)
+    return ClientUploader(proxy.url, server.code("R1"), batch=3, timeout=1.0)
+
+
 @pytest.mark.parametrize("fault", PROOF_FAULTS, ids=lambda f: f"{f.kind.value}-{f.status}")
-def test_mini_pusher_every_sale_arrives_once_under(
+def test_every_sale_arrives_once_under(
     server: ServerHandle, proxy: FaultProxy, till: Till, fault: Fault
 ) -> None:
-    """The protocol itself (the reference uploader): faults on the first two pushes, and on
-    one more after further sales; the batch is resent as it was each time."""
-    pusher = _pusher(server, proxy)
+    """The register's sync client: faults on the first two pushes (its retries see them
+    within one upload), and on one more after further sales."""
+    pusher = _uploader("client", server, proxy)
     register = till.open()
     for _ in range(4):
         till.sell()
@@ -49,16 +56,20 @@ def test_mini_pusher_every_sale_arrives_once_under(
     pusher.sync(register, rounds=30)
     pusher.close()
     assert proxy.faults_applied() == [fault.kind] * 3
+    if isinstance(pusher, ClientUploader) and fault.retry_after is not None:
+        assert float(fault.retry_after) in pusher.sleeps  # Retry-After honoured
     assert unacked_count(till.db_file) == 0
     assert_exactly_once(server, till.db_file)
     assert_digests_match(server, till.db_file)
 
 
-def test_mini_pusher_fault_storm_with_register_crashes(
-    server: ServerHandle, proxy: FaultProxy, till: Till
+@pytest.mark.parametrize("kind", ["client", "mini"])
+def test_fault_storm_with_register_restarts(
+    server: ServerHandle, proxy: FaultProxy, till: Till, kind: str
 ) -> None:
     """Random faults on half the pushes, sales between sync steps, the register closed and
-    reopened twice: nothing lost, nothing doubled, acknowledged rows are on the server."""
+    reopened twice: nothing lost, nothing doubled, acknowledged rows are on the server. With
+    the sync client and with the reference uploader ("mini", the protocol read literally)."""
     rng = random.Random(5)
 
     def storm(request: Request) -> Fault | None:
@@ -66,8 +77,8 @@ def test_mini_pusher_fault_storm_with_register_crashes(
             return None
         return rng.choice(PROOF_FAULTS[:3] + PROOF_FAULTS[4:])  # no slow delays here
 
+    pusher = _uploader(kind, server, proxy)
     proxy.rule = storm
-    pusher = _pusher(server, proxy)
     for round_no in range(12):
         for _ in range(rng.randint(0, 3)):
             till.sell()
