@@ -61,6 +61,19 @@ def add_server_commands(sub: Any) -> None:
     alerts.add_argument("--limit", type=int, default=200)
     alerts.set_defaults(func=_guard(_cmd_alerts))
 
+    imp = server_sub.add_parser(
+        "import", help="load master data from CSV/JSON files (docs/import-format.md)"
+    )
+    imp.add_argument("directory", metavar="DIR", help="directory of import files")
+    imp.add_argument("--db", help=_DB_HELP)
+    imp.add_argument(
+        "--partial",
+        action="store_true",
+        help="only add and change: rows missing from a file are kept, not deleted",
+    )
+    imp.add_argument("--quiet", action="store_true", help="no progress bars")
+    imp.set_defaults(func=_guard(_cmd_import))
+
 
 add_commands = add_server_commands
 
@@ -190,6 +203,37 @@ def _cmd_alerts(args: argparse.Namespace) -> int:
     for at, kind, device, seq, message in rows:
         where = f"device {device} seq {seq}" if seq is not None else f"device {device}"
         print(f"  {at:%Y-%m-%d %H:%M:%S}Z {kind} {where}: {message}")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    import time
+    from pathlib import Path
+
+    from channel_server.db import open_database
+    from channel_server.importer import import_directory
+    from channel_server.importer_progress import Progress
+
+    started = time.monotonic()
+    db = open_database(args.db)
+    try:
+        report = import_directory(
+            db, Path(args.directory), partial=args.partial, progress=Progress(not args.quiet)
+        )
+    finally:
+        db.dispose()
+    print(f"Imported {args.directory} ({report.mode}) in {time.monotonic() - started:.1f} s.")
+    for entity in [*report.rows, *sorted(set(report.deleted) - set(report.rows))]:
+        rows = report.rows.get(entity, 0)
+        changed, deleted = report.changes_of(entity)
+        print(f"  {entity:<18} {rows:>9,} in files {changed:>9,} changed {deleted:>7,} deleted")
+    if report.stores_created:
+        print(f"  new stores: {', '.join(report.stores_created)}")
+    if report.stock_rows:
+        print(f"  on-hand stock: {report.stock_rows:,} rows set")
+    recorded = report.recorded()
+    summary = ", ".join(f"{store} {n:,}" for store, n in sorted(recorded.items())) or "none"
+    print(f"Change-log rows recorded per store: {summary}")
     return 0
 
 
