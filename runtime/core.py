@@ -41,10 +41,12 @@ from runtime.ports import (
     SalesLedger,
     StorageError,
     SuspendedStore,
+    SyncStatus,
 )
 from runtime.pricing_engine.customers import CustomerDirectory
 from runtime.receipt import ReceiptDocument, build_receipt
 from runtime.receipt_numbers import validate_mask
+from runtime.remote_ports import RemoteDesk
 from runtime.return_ports import JournalReader
 from runtime.shift_ports import ShiftStore
 from runtime.totals import reprice
@@ -80,6 +82,8 @@ class Ports:
     shifts: ShiftStore | None = None  # None: no drawer (sales carry no shift)
     journal: JournalReader | None = None  # None: no returns with a receipt, no journal search
     customers: CustomerDirectory | None = None  # None: customers only through pricing
+    remote: RemoteDesk | None = None  # None: no channel server (REMOTE_ONLY refused)
+    sync: SyncStatus | None = None  # None: no sync configured (offline, unsent unknown)
 
 
 def refused(code: RefusalCode, message: str, *details: str) -> Refusal:

@@ -32,6 +32,7 @@ from runtime.operations import (
     VoidTransaction,
 )
 from runtime.ports import StorageError
+from runtime.remote_ops import RemoteOperations
 from runtime.return_ops import ReturnOperations
 from runtime.session_ops import SessionOperations
 from runtime.shift_ops import ShiftOperations
@@ -39,7 +40,12 @@ from runtime.transaction import SaleLine, Transaction, TransactionState
 
 
 class CommerceRuntime(
-    ReturnOperations, ShiftOperations, SessionOperations, CustomerOperations, DiscountOperations
+    ReturnOperations,
+    ShiftOperations,
+    SessionOperations,
+    CustomerOperations,
+    DiscountOperations,
+    RemoteOperations,
 ):
     """The register's commerce rules. Not thread-safe: one caller (the UI's worker) at a time."""
 

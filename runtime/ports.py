@@ -247,3 +247,35 @@ class AccessControl(Protocol):
         """Replace an operator's password/PIN after verifying the old one (counted when wrong)
         and checking the store's rules for the new one."""
         ...
+
+
+# ---- sync status (issue #5): what the cashier's status bar shows -------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class UnsentSummary:
+    """Outbox records not yet acknowledged by the channel server, and when the oldest was
+    written. `known` is False when no sync is configured (nothing can be said)."""
+
+    count: int
+    oldest_at: dt.datetime | None = None
+    known: bool = True
+
+
+class SyncStatus(Protocol):
+    """The register's sync client as the runtime sees it; both calls answer at once (no I/O
+    on the network), so a status bar may poll them."""
+
+    def unsent(self) -> UnsentSummary: ...
+
+    def online(self) -> bool: ...
+
+
+class NoSync:
+    """The `SyncStatus` of a register with no sync configured: offline, nothing known."""
+
+    def unsent(self) -> UnsentSummary:
+        return UnsentSummary(0, None, known=False)
+
+    def online(self) -> bool:
+        return False
