@@ -1,0 +1,89 @@
+"""SIGKILL of a register process in the middle of uploading its outbox, again and again; then a
+restart syncs the rest. Kills land between the server's commit and the register's
+acknowledgement, so batches are resent: nothing may be lost and nothing doubled."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sf_support import (
+    ServerHandle,
+    Till,
+    assert_digests_match,
+    assert_exactly_once,
+    unacked_count,
+)
+
+CHILD = Path(__file__).with_name("sync_child.py")
+SALES = 120
+BATCH = 2
+
+
+def _acked(db_file: Path) -> int:
+    return _outbox_size(db_file) - unacked_count(db_file)
+
+
+def _outbox_size(db_file: Path) -> int:
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+    try:
+        return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_sigkill_during_upload_loses_and_doubles_nothing(server: ServerHandle, till: Till) -> None:
+    from sync.client import ChannelClient
+    from sync.transport import Transport
+
+    for _ in range(SALES):
+        till.sell(1)
+    till.close()
+    total = _outbox_size(till.db_file)
+    anonymous = ChannelClient(Transport(server.base_url))
+    activation = anonymous.activate(server.code("R1"))
+    anonymous.close()
+    argv = [
+        sys.executable,
+        str(CHILD),
+        str(till.db_file),
+        "R1",
+        server.base_url,
+        activation.token,
+        activation.device_id,
+        str(BATCH),
+    ]
+    rng = random.Random(9)
+    progress: list[int] = []
+    kills = 0
+    for _ in range(6):
+        child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.02, 0.25))
+        os.kill(child.pid, signal.SIGKILL)
+        returncode = child.wait(timeout=30)
+        child.stdout.close()
+        if returncode == -signal.SIGKILL:
+            kills += 1
+        progress.append(_acked(till.db_file))
+        if progress[-1] == total:
+            break
+    assert kills >= 3, progress
+    assert any(0 < acked < total for acked in progress), progress  # killed mid-upload
+    assert progress == sorted(progress), progress  # acknowledgements only move forward
+
+    # restart: the register finishes its upload
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["ready", "done"]
+    assert unacked_count(till.db_file) == 0
+    assert_exactly_once(server, till.db_file)
+    assert_digests_match(server, till.db_file)

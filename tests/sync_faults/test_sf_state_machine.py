@@ -1,0 +1,153 @@
+"""A hypothesis state machine over a real register, its sync client, the fault proxy and a real
+server: sell, sync, inject faults, crash and reopen the register, restart the server on the same
+database file, publish catalog changes. After every step: no sale is on the server twice, the
+server holds only sales the register concluded, every acknowledged sale is on the server; after
+a clean sync both sides agree to the cent."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from fault_proxy import EVERY_FAULT, Fault, FaultProxy, Kind
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from sf_support import (
+    STORE,
+    ClientUploader,
+    ServerHandle,
+    Till,
+    acked_sales,
+    assert_digests_match,
+    assert_exactly_once,
+    local_sales,
+    unacked_count,
+)
+
+from channel_server.master_data import MasterChange, apply_changes
+
+TIMEOUT = 0.5  # the uploader's; a delay fault outlasts it
+FAULTS = tuple(
+    dataclasses.replace(f, seconds=TIMEOUT + 0.2) if f.kind is Kind.DELAY else f
+    for f in EVERY_FAULT
+)
+
+
+class SyncMachine(RuleBasedStateMachine):
+    template: Path  # the seeded store, set by the test
+    calls: Counter[str] = Counter()  # rules run, over all examples
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dir = Path(tempfile.mkdtemp(prefix="sf-machine-"))
+        self.server = ServerHandle(self.dir / "server.db")
+        self.proxy = FaultProxy.to(self.server.base_url)
+        self.till = Till.from_template(self.template, self.dir / "register")
+        self.till.open()
+        self.client = ClientUploader(
+            self.proxy.url, self.server.code("R1"), batch=4, timeout=TIMEOUT
+        )
+        self.sold: set[str] = set()
+        self.catalog_changes = 0
+
+    def teardown(self) -> None:
+        try:
+            self.proxy.clear()
+            self.client.sync(self.till.open(), rounds=20)
+            assert unacked_count(self.till.db_file) == 0
+            assert_exactly_once(self.server, self.till.db_file)
+        finally:
+            self.client.close()
+            self.till.close()
+            self.proxy.close()
+            self.server.stop()
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    @rule(lines=st.integers(1, 4))
+    def sell(self, lines: int) -> None:
+        self.calls["sell"] += 1
+        self.sold.add(self.till.sell(lines))
+
+    @rule()
+    def sync_step(self) -> None:
+        self.calls["sync_step"] += 1
+        self.client.push_once(self.till.open())
+
+    @rule(fault=st.sampled_from(FAULTS), times=st.integers(1, 4))
+    def inject_fault(self, fault: Fault, times: int) -> None:
+        self.calls["inject_fault"] += 1
+        self.proxy.enqueue(*[fault] * times, path="/v1/push")
+
+    @rule()
+    def crash_register(self) -> None:
+        """Dispose of the register (database closed, lock released) and open it again."""
+        self.calls["crash_register"] += 1
+        self.till.close()
+        self.till.open()
+
+    @rule()
+    def restart_server(self) -> None:
+        self.calls["restart_server"] += 1
+        self.proxy.point_to(self.server.restart())
+
+    @rule(price=st.integers(1, 99_999))
+    def publish_catalog_change(self, price: int) -> None:
+        self.calls["publish_catalog_change"] += 1
+        self.catalog_changes += 1
+        product = {
+            "item_id": f"SF{self.catalog_changes:04d}",
+            "name": f"Fault test item {self.catalog_changes}",
+            "base_price": f"{price // 100}.{price % 100:02d}",
+            "variants": [],
+            "barcodes": [],
+            "prices": [],
+        }
+        with self.server.live.db.write() as session:
+            recorded = apply_changes(
+                session, [MasterChange("product", product["item_id"], product)], [STORE]
+            )
+        assert recorded == {STORE: 1}
+
+    @rule()
+    def recover_and_check(self) -> None:
+        """The network heals: a clean sync, then both sides agree to the cent."""
+        self.calls["recover_and_check"] += 1
+        self.proxy.clear()
+        self.client.sync(self.till.open(), rounds=20)
+        assert unacked_count(self.till.db_file) == 0
+        assert_exactly_once(self.server, self.till.db_file)
+        if self.sold:
+            assert_digests_match(self.server, self.till.db_file)
+
+    @invariant()
+    def no_sale_twice_and_nothing_invented(self) -> None:
+        counts = self.server.sale_counts()
+        assert all(n == 1 for n in counts.values()), counts
+        local = local_sales(self.till.db_file)
+        assert set(local) == self.sold  # every concluded sale is in the register's outbox
+        assert set(counts) <= set(local)
+        assert acked_sales(self.till.db_file) <= set(counts)
+
+
+def test_sync_state_machine(seeded_store: Path) -> None:
+    SyncMachine.template = seeded_store
+    run_state_machine_as_test(
+        SyncMachine,
+        settings=settings(
+            max_examples=8,
+            stateful_step_count=14,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            derandomize=True,
+        ),
+    )
+    rules = {
+        name
+        for name in dir(SyncMachine)
+        if hasattr(getattr(SyncMachine, name), "hypothesis_stateful_rule")
+    }
+    assert set(SyncMachine.calls) == rules, SyncMachine.calls
