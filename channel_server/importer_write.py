@@ -48,9 +48,9 @@ class ImportReport:
     stock_rows: int = 0
 
     def count(self, what: dict[str, dict[str, int]], entity: str, done: dict[str, int]) -> None:
-        per_store = what.setdefault(entity, {})
         for store, n in done.items():
             if n:
+                per_store = what.setdefault(entity, {})
                 per_store[store] = per_store.get(store, 0) + n
 
     def changes_of(self, entity: str) -> tuple[int, int]:
