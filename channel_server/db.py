@@ -1,15 +1,20 @@
 """The server's database: URL handling, engines and migrations, for SQLite and PostgreSQL.
 
-SQLite is the no-set-up default: a file, WAL, and every write transaction started with
-BEGIN IMMEDIATE so concurrent writers queue on the busy timeout instead of failing when a
-reader tries to become a writer. Reads use a second engine with plain (deferred) transactions,
-so they run beside a writer. PostgreSQL goes through psycopg 3; row locks order the writers.
+SQLite is the no-set-up default: a file, WAL with synchronous=FULL (an acknowledged push is on
+disk), and every write transaction started with BEGIN IMMEDIATE so concurrent writers queue
+instead of failing when a reader tries to become a writer. Within the server process writers
+queue on a lock before they take a connection: SQLite has one writer anyway, and its busy
+handler (sleep and poll) wastes the lock's idle time and can starve a waiter past the timeout
+under load; other processes (the command line tools) still meet the busy timeout. Reads use
+a second engine with plain (deferred) transactions, so they run beside a writer. PostgreSQL
+goes through psycopg 3; row locks order the writers.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -99,13 +104,15 @@ class Database:
                 self.url, pool_size=10, max_overflow=30, pool_pre_ping=True
             )
             self.read_engine = self.write_engine
+        # SQLite: one writer at a time in this process (see the module docstring)
+        self._write_lock = threading.RLock() if self.is_sqlite else contextlib.nullcontext()
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """One database transaction: committed when the block ends, rolled back on error."""
-        with self._writer() as session, session.begin():
+        with self._write_lock, self._writer() as session, session.begin():
             yield session
 
     @contextlib.contextmanager

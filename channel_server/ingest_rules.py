@@ -1,15 +1,17 @@
 """What a pushed item means: the business checks that quarantine it, and the effects of an
 applied one (the transaction row, stock, a new customer).
 
-A business rejection never fails the push: the item is stored with its reason and answered
-`quarantined`, so the register's queue never wedges on one bad row. Reasons name the problem
-without quoting payload data (customer data stays out of answers and logs).
+The checks run per item without the database; the one database question (was this
+transaction received before?) is asked once per batch. A business rejection never fails the
+push: the item is stored with its reason and answered `quarantined`, so the register's queue
+never wedges on one bad row. Reasons name the problem without quoting payload data (customer
+data stays out of answers and logs).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -20,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from channel_server.devices import DeviceIdentity
 from channel_server.models import TransactionRow
-from channel_server.realtime import CustomerConflict, adjust_on_hand, create_customer
 from runtime.codec import sha256_hex, transaction_from_dict
 from runtime.transaction import Transaction, TransactionState
 from sync.protocol import Category, CustomerRecord, PushItem, item_category, sale_facts
@@ -31,7 +32,7 @@ _STATE_FOR_KIND = {"sale": TransactionState.CONCLUDED, "void": TransactionState.
 
 @dataclass
 class Verdict:
-    """The outcome of the checks; `apply` runs only for accepted items."""
+    """The outcome of the checks; only accepted items have effects."""
 
     reason: str | None = None  # None: accepted
     transaction: Transaction | None = None
@@ -52,10 +53,12 @@ def _short(value: object) -> str:
     return repr(value if isinstance(value, str) and len(value) <= 64 else str(value)[:64] + "…")
 
 
-def foreign_owner(device: DeviceIdentity, item: PushItem) -> str | None:
+def foreign_owner(
+    device: DeviceIdentity, item: PushItem, data: dict[str, Any] | None
+) -> str | None:
     """Why the item belongs to another store or register (403), or None. Only fields the
-    payload actually has are compared; unreadable payloads are left to the quarantine."""
-    data = payload_object(item.payload)
+    payload (`data`, parsed once by the caller) actually has are compared; unreadable payloads
+    are left to the quarantine."""
     if data is None:
         return None
     store, register = data.get("store_id"), data.get("register_id")
@@ -72,17 +75,18 @@ def foreign_owner(device: DeviceIdentity, item: PushItem) -> str | None:
     return None
 
 
-def evaluate(session: Session, device: DeviceIdentity, item: PushItem) -> Verdict:
+def evaluate(item: PushItem, data: dict[str, Any] | None) -> Verdict:
+    """The checks that need no database (`data` is the payload parsed once). A transaction
+    that passes them still needs `already_received` against the server's rows."""
     if sha256_hex(item.payload.encode()) != item.payload_sha256:
         return Verdict("the payload does not hash to payload_sha256 (damaged on the way)")
     category = item_category(item.kind)
     if category is None:
         return Verdict(f"unknown kind {item.kind!r} for sync protocol 1")
-    data = payload_object(item.payload)
     if data is None:
         return Verdict("the payload is not a JSON object")
     if category is Category.TRANSACTION:
-        return _transaction(session, item, data)
+        return _transaction(item, data)
     if category is Category.CUSTOMER_CREATED:
         try:
             return Verdict(customer=CustomerRecord.model_validate(data))
@@ -94,7 +98,7 @@ def evaluate(session: Session, device: DeviceIdentity, item: PushItem) -> Verdic
     return Verdict()  # shift and drawer events: stored as sent
 
 
-def _transaction(session: Session, item: PushItem, data: dict[str, Any]) -> Verdict:
+def _transaction(item: PushItem, data: dict[str, Any]) -> Verdict:
     try:
         tx = transaction_from_dict(data)
     except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
@@ -107,19 +111,26 @@ def _transaction(session: Session, item: PushItem, data: dict[str, Any]) -> Verd
         return Verdict(f"a {item.kind} must be {_STATE_FOR_KIND[item.kind].value}, not {tx.state}")
     if item.subject_id is not None and item.subject_id != tx.transaction_id:
         return Verdict("subject_id and the payload's transaction_id differ")
-    known = session.execute(
-        select(TransactionRow.register_id, TransactionRow.device_seq).where(
-            TransactionRow.transaction_id == tx.transaction_id
-        )
-    ).first()
-    if known is not None:
-        return Verdict(
-            f"transaction {tx.transaction_id} was already received as seq {known[1]} of "
-            f"register {known[0]}"
-        )
     facts = sale_facts(item.kind, item.payload)
     total, tenders = facts if facts is not None else (None, {})
     return Verdict(transaction=tx, sale_total=total, tenders=tenders)
+
+
+def received_transactions(session: Session, ids: Collection[str]) -> dict[str, tuple[str, int]]:
+    """transaction_id -> (register, seq) of those ids the server already holds: one query for
+    a whole batch instead of one per item."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(
+            TransactionRow.transaction_id, TransactionRow.register_id, TransactionRow.device_seq
+        ).where(TransactionRow.transaction_id.in_(sorted(ids)))
+    )
+    return {tx_id: (register, seq) for tx_id, register, seq in rows}
+
+
+def already_received(transaction_id: str, register: str, seq: int) -> str:
+    return f"transaction {transaction_id} was already received as seq {seq} of register {register}"
 
 
 def _out_of_range(tx: Transaction) -> str | None:
@@ -134,42 +145,12 @@ def _out_of_range(tx: Transaction) -> str | None:
     return None
 
 
-def apply(
-    session: Session,
-    device: DeviceIdentity,
-    item: PushItem,
-    verdict: Verdict,
-    now: dt.datetime,
-) -> str | None:
-    """Carry out an accepted item inside its transaction; a late refusal (a customer id taken
-    meanwhile) returns a quarantine reason instead."""
-    tx = verdict.transaction
-    if tx is not None:
-        session.add(
-            TransactionRow(
-                transaction_id=tx.transaction_id,
-                store_id=device.store_id,
-                register_id=device.register_id,
-                device_id=device.device_id,
-                device_seq=item.device_seq,
-                kind=item.kind,
-                receipt_number=tx.receipt_number,
-                total=tx.totals.total,
-                received_at=now,
-            )
-        )
-        if tx.state is TransactionState.CONCLUDED:
-            deltas: dict[str, Decimal] = {}
-            for line in tx.lines:
-                if not line.voided:
-                    deltas[line.item_id] = deltas.get(line.item_id, Decimal(0)) - line.quantity
-            adjust_on_hand(session, device.store_id, deltas, now)
-    if verdict.customer is not None:
-        try:
-            create_customer(session, verdict.customer, now)
-        except CustomerConflict as exc:
-            return str(exc)
-    return None
+def stock_deltas(tx: Transaction, into: dict[str, Decimal]) -> None:
+    """Add a concluded sale's stock movement (minus each non-voided line) to `into`."""
+    if tx.state is TransactionState.CONCLUDED:
+        for line in tx.lines:
+            if not line.voided:
+                into[line.item_id] = into.get(line.item_id, Decimal(0)) - line.quantity
 
 
 def tenders_text(tenders: dict[str, Decimal]) -> str | None:
