@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "channel_server"))
 from cs_support import LiveServer  # noqa: E402
 
 from channel_server.devices import issue_activation_code  # noqa: E402
-from channel_server.models import ReceivedItemRow, TransactionRow  # noqa: E402
+from channel_server.models import DeviceRow, ReceivedItemRow, TransactionRow  # noqa: E402
 from local_db import sample_barcodes  # noqa: E402
 from local_db.seed_master import DEMO_STORE_ID  # noqa: E402
 from pos_app.composition import Register, ensure_open_shift, open_register  # noqa: E402
@@ -58,22 +58,25 @@ class ServerHandle:
         self.live.stop()
 
     def sale_counts(self, register_id: str | None = None) -> Counter[str]:
-        """transaction id -> how many received items (any status) carry it as a sale."""
+        """transaction id -> how many received items (any status) carry it as a sale (of one
+        register, or of all)."""
+        query = select(ReceivedItemRow.subject_id).where(ReceivedItemRow.kind == "sale")
+        if register_id is not None:
+            query = query.join(DeviceRow, DeviceRow.device_id == ReceivedItemRow.device_id)
+            query = query.where(DeviceRow.register_id == register_id)
         with self.live.db.read() as session:
-            query = select(ReceivedItemRow.subject_id, ReceivedItemRow.payload).where(
-                ReceivedItemRow.kind == "sale"
-            )
-            rows = session.execute(query).all()
-        return Counter(str(subject) for subject, _ in rows)
+            rows = session.execute(query).scalars().all()
+        return Counter(str(subject) for subject in rows)
 
-    def sale_totals(self) -> dict[str, Decimal]:
+    def sale_totals(self, register_id: str | None = None) -> dict[str, Decimal]:
         """transaction id -> total, from the server's transactions table (applied sales)."""
+        query = select(TransactionRow.transaction_id, TransactionRow.total).where(
+            TransactionRow.kind == "sale"
+        )
+        if register_id is not None:
+            query = query.where(TransactionRow.register_id == register_id)
         with self.live.db.read() as session:
-            rows = session.execute(
-                select(TransactionRow.transaction_id, TransactionRow.total).where(
-                    TransactionRow.kind == "sale"
-                )
-            ).all()
+            rows = session.execute(query).all()
         return {str(tx): Decimal(total) for tx, total in rows}
 
     def statuses(self) -> Counter[str]:
@@ -154,14 +157,14 @@ def unacked_count(db_file: Path, register_id: str = "R1") -> int:
 def assert_exactly_once(server: ServerHandle, db_file: Path, register_id: str = "R1") -> None:
     """Every locally concluded sale is on the server once, with the same total to the cent."""
     local = local_sales(db_file, register_id)
-    counts = server.sale_counts()
+    counts = server.sale_counts(register_id)
     doubled = {tx: n for tx, n in counts.items() if n > 1}
     assert not doubled, f"sales on the server more than once: {doubled}"
     missing = set(local) - set(counts)
     assert not missing, f"{len(missing)} concluded sales never reached the server"
     extra = set(counts) - set(local)
     assert not extra, f"server has sales the register never concluded: {extra}"
-    totals = server.sale_totals()
+    totals = server.sale_totals(register_id)
     differ = {tx: (local[tx], totals.get(tx)) for tx in local if totals.get(tx) != local[tx]}
     assert not differ, f"totals differ (local, server): {differ}"
     assert sum(local.values(), Decimal(0)) == sum(totals.values(), Decimal(0))
