@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -221,20 +221,26 @@ def touch_button(
 ) -> QPushButton:
     """A push button at least 44 px each way, styled by `role` (primary/secondary/danger/quick).
 
-    With `shortcut` the key works while the button's window is active and the key is appended to
-    the tooltip, so the cashier can learn it. Focus stays off the button (focus policy TabFocus),
-    so a scan or typing never lands on it by accident.
+    With `shortcut` the key clicks the button while it is visible and enabled in the active
+    window, and the key is appended to the tooltip, so the cashier can learn it. Focus stays
+    off the button (focus policy TabFocus), so a scan or typing never lands on it by accident.
     """
     button = QPushButton(text, parent)
     button.setMinimumSize(TOUCH_MIN_PX, TOUCH_MIN_PX)
     button.setProperty("role", role)
     button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+    button.setAutoDefault(False)  # in a dialog, Enter belongs to the field, not the first key
     button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
     if name:
         button.setObjectName(name)
     if shortcut is not None:
         seq = shortcut if isinstance(shortcut, QKeySequence) else QKeySequence(shortcut)
-        button.setShortcut(seq)
+        # a QShortcut clicks at once (a button's own shortcut animates the click for 100 ms);
+        # like any widget shortcut it is live only while the button is visible and enabled
+        key = QShortcut(seq, button)
+        key.setContext(Qt.ShortcutContext.WindowShortcut)
+        key.activated.connect(button.click)
+        button.setProperty("shortcutText", seq.toString(QKeySequence.SequenceFormat.NativeText))
         label = seq.toString(QKeySequence.SequenceFormat.NativeText)
         button.setToolTip(f"{text.replace(chr(10), ' ')} ({label})")
     if on_click is not None:

@@ -275,6 +275,15 @@ class SaleViewModel:
             devices.show_line(self.rt, result.value)
         return result
 
+    def add_keyed(self, code_or_item: str, price: Decimal,
+                  quantity: Decimal | None = None) -> OpResult[SaleLine]:
+        """A keyed-in price item, by the code that was scanned or the item picked."""
+        result = self.rt.add_line(AddLine(barcode=code_or_item, quantity=quantity,
+                                          keyed_price=price))
+        if result.refusal is not None and result.refusal.code is RefusalCode.UNKNOWN_ITEM:
+            result = self.add_item(code_or_item, quantity, keyed_price=price)
+        return result
+
     # ---- line operations ----------------------------------------------------------------------
 
     def set_quantity(self, line_id: str, quantity: Decimal) -> OpResult[SaleLine]:
@@ -304,6 +313,15 @@ class SaleViewModel:
 
     def set_customer(self, customer_id: str | None) -> OpResult[Transaction]:
         return self.rt.set_customer(SetCustomer(customer_id))
+
+    def find_customers(self, text: str) -> list[tuple[str, str]]:
+        """(customer id, label) matching `text` (an id, name, e-mail or phone)."""
+        from local_db.customers import SqlCustomerDirectory
+
+        directory = SqlCustomerDirectory(self.register.database)
+        exact = directory.find_customer(text.strip())
+        found = [exact] if exact is not None else list(directory.search(text, 20))
+        return [(c.customer_id, f"{c.name} ({c.customer_id})") for c in found]
 
     def explain(self, line_id: str) -> list[str]:
         """'Why this price': the engine's price source, what else was considered and why it
