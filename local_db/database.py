@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 APPLICATION_ID = 0x54504F53  # "TPOS", written by migration 0001 into the SQLite header
-SCHEMA_HEAD = "0003"  # the newest Alembic revision this code knows (a test checks it)
-KNOWN_REVISIONS = ("0001", "0002", "0003")  # every revision, oldest first (a test checks it too)
+SCHEMA_HEAD = "0004"  # the newest Alembic revision this code knows (a test checks it)
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")  # oldest first (a test checks it)
 DEFAULT_BUSY_TIMEOUT_MS = 2000
 CHECKPOINT_POLL_S = 0.25  # how often the background checkpointer looks at the WAL
 CHECKPOINT_IDLE_S = 0.5  # ... and checkpoints once it has been quiet this long

@@ -473,3 +473,4 @@ class SuspendedTransactionRow(Base):
 # The store-operations models share this Base; importing them here keeps `Base.metadata` whole.
 from local_db import schema_devices as _schema_devices  # noqa: E402, F401
 from local_db import schema_ops as _schema_ops  # noqa: E402, F401
+from local_db import schema_sync as _schema_sync  # noqa: E402, F401
