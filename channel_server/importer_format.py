@@ -23,6 +23,7 @@ from runtime.pricing_engine.scenario_json import JsonFloat, ScenarioError, parse
 MAX_PROBLEMS = 100
 _DECIMAL = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,10})?")
 _INT = re.compile(r"-?[0-9]{1,12}")
+_NOT_ID = re.compile(r"[\x00-\x1f]|^\s|\s$")  # control characters, outer spaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,7 @@ def _text_json(value: object) -> str:
 
 
 def _id_csv(text: str) -> str:
-    if len(text) > 64 or text != text.strip() or any(ord(c) < 32 for c in text):
+    if len(text) > 64 or _NOT_ID.search(text):
         raise Bad(f"{text[:70]!r} is not an id (1-64 printable characters, no outer spaces)")
     return text
 
@@ -331,7 +332,7 @@ def _csv_rows(path: Path, spec: FileSpec, problems: Problems) -> Iterator[tuple[
             convert = [KINDS[c.kind][0] for c in cols]
             for cells in reader:
                 line = reader.line_num
-                if problems.full:
+                if problems.items and problems.full:
                     problems.more = True
                     return
                 if len(cells) != width:

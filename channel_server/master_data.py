@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -40,8 +41,10 @@ from sync.protocol import (
     parse_cursor,
 )
 
-_CHUNK = 500
+_CHUNK = 500  # keys per SELECT ... IN
+_WRITE_CHUNK = 5000  # rows per executemany
 _ENTITY_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789_")
+_CONTROL = re.compile(r"[\x00-\x1f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +81,18 @@ def canonical_text(data: Mapping[str, Any]) -> str:
     )
 
 
-def _validate(change: MasterChange) -> None:
+def _validate(change: MasterChange, entities: set[str]) -> None:
     entity, key = change.entity, change.key
-    if not entity or len(entity) > 40 or not set(entity) <= _ENTITY_CHARS or entity[0].isdigit():
-        raise ValueError(f"entity {entity!r}: use lowercase letters, digits and _ (max 40)")
-    if not key or len(key) > 200 or any(ord(c) < 32 for c in key):
+    if entity not in entities:  # checked once per entity name, not once per row
+        if (
+            not entity
+            or len(entity) > 40
+            or not set(entity) <= _ENTITY_CHARS
+            or entity[0].isdigit()
+        ):
+            raise ValueError(f"entity {entity!r}: use lowercase letters, digits and _ (max 40)")
+        entities.add(entity)
+    if not key or len(key) > 200 or _CONTROL.search(key):
         raise ValueError(f"{entity} key {key!r}: 1-200 printable characters")
 
 
@@ -124,8 +134,9 @@ def apply_changes(
     nothing. Returns the number of rows recorded per store. The import tool calls this."""
     now = now or utcnow()
     latest: dict[tuple[str, str], str | None] = {}  # (entity, key) -> text; last one wins
+    entities: set[str] = set()
     for change in changes:
-        _validate(change)
+        _validate(change, entities)
         text = None if change.data is None else canonical_text(change.data)
         latest[(change.entity, change.key)] = text
     if stores is None:
@@ -181,18 +192,19 @@ def _write_rows(
         }
         for i, (entity, key, text) in enumerate(rows)
     ]
-    for start in range(0, len(values), _CHUNK):
-        stmt = insert(ChangeRow)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["store_id", "entity", "key"],
-            set_={
-                "version": stmt.excluded.version,
-                "op": stmt.excluded.op,
-                "data": stmt.excluded.data,
-                "changed_at": stmt.excluded.changed_at,
-            },
-        )
-        session.execute(stmt, values[start : start + _CHUNK])
+    # the Core table, not the mapped class: a plain executemany, without the ORM's bulk path
+    stmt = insert(ChangeRow.__table__)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["store_id", "entity", "key"],
+        set_={
+            "version": stmt.excluded.version,
+            "op": stmt.excluded.op,
+            "data": stmt.excluded.data,
+            "changed_at": stmt.excluded.changed_at,
+        },
+    )
+    for start in range(0, len(values), _WRITE_CHUNK):
+        session.execute(stmt, values[start : start + _WRITE_CHUNK])
 
 
 def read_changes(
