@@ -54,10 +54,13 @@ class Fault:
     seconds: float = 0.0  # delay
     status: int = 500  # status
     retry_after: int | None = None  # status: Retry-After header (seconds)
+    code: str = "internal_error"  # status: the ErrorBody code
 
     @classmethod
-    def status_answer(cls, status: int, retry_after: int | None = None) -> Fault:
-        return cls(Kind.STATUS, status=status, retry_after=retry_after)
+    def status_answer(
+        cls, status: int, retry_after: int | None = None, code: str = "internal_error"
+    ) -> Fault:
+        return cls(Kind.STATUS, status=status, retry_after=retry_after, code=code)
 
     @classmethod
     def delay(cls, seconds: float) -> Fault:
@@ -361,9 +364,9 @@ class FaultProxy:
             if fault.retry_after is not None:
                 extra.append(("Retry-After", str(fault.retry_after)))
             body = (
-                b'{"code":"internal_error","message":"injected by the fault proxy",'
-                b'"correlation_id":"fault-proxy"}'
-            )
+                f'{{"code":"{fault.code}","message":"injected by the fault proxy",'
+                '"correlation_id":"fault-proxy"}'
+            ).encode()
             sock.sendall(_frame(f"HTTP/1.1 {fault.status} Injected", [], body, extra))
             return True
         if kind is Kind.RESET_REQUEST:
