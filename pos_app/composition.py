@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from local_db import (
     Database,
@@ -36,6 +37,9 @@ from runtime.ports import Clock, IdGenerator, PaymentTerminal, PricingService
 from runtime.shift_requests import OpenShift
 from runtime.system import SystemClock, UuidIds
 
+if TYPE_CHECKING:
+    from sync.service import SyncService
+
 
 @dataclass
 class Register:
@@ -45,8 +49,11 @@ class Register:
     runtime: CommerceRuntime
     lock: RegisterLock
     devices: RegisterDevices | None = None
+    sync: SyncService | None = None  # the sync client when opened with sync=True (activated)
 
     def close(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         if self.devices is not None:
             self.devices.close()
         self.database.close()
@@ -67,13 +74,17 @@ def open_register(
     devices: bool = False,
     hardware: HardwareProfile | None = None,
     device_events: EventSink = discard,
+    sync: bool = False,
 ) -> Register:
     """Open the database (refusing a corrupt or foreign file), claim the register for this
     process, and resume its cart.
 
     devices: also open the register's devices (its hardware profile from the database, or
     `hardware`); the payment terminal becomes the payment port unless `payment` is given.
-    Each device that fails to open is a null device that says why: the register still opens."""
+    Each device that fails to open is a null device that says why: the register still opens.
+
+    sync: also start the sync client when the register was activated (`tillpoint activate`);
+    without activation the register opens all the same, offline."""
     lock = RegisterLock(db_path, register_id).acquire()
     try:
         database = open_database(db_path)
@@ -120,9 +131,14 @@ def open_register(
         database.close()
         lock.release()
         raise
+    opened_register = Register(database, runtime, lock, opened)
+    if sync:
+        from pos_app.sync_wiring import open_sync
+
+        open_sync(opened_register)
     if freeze:  # the app's start-up: keep the engine's objects out of full GC pauses
         freeze_heap()
-    return Register(database, runtime, lock, opened)
+    return opened_register
 
 
 def ensure_open_shift(runtime: CommerceRuntime) -> None:

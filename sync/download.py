@@ -1,0 +1,103 @@
+"""Down: master data by `GET /v1/changes`, a page at a time, each page applied together with
+its cursor in one SQLite transaction (local_db.master_apply), so an interrupted download
+resumes at the last applied page. The first start is a full download; later runs ask for
+changes after the stored cursor; a 410 starts a full download again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from local_db.database import Database
+from local_db.master_apply import MasterApplyError, MasterItem, apply_page
+from local_db.sync_state import read_cursor, start_full_download
+from runtime.ports import StorageError
+from sync.client import ChannelClient
+from sync.protocol import MAX_PAGE_ITEMS, ErrorCode, parse_cursor
+from sync.transport import ServerRefused
+
+log = logging.getLogger("tillpoint.sync")
+Progress = Callable[[str, int, int], None]
+
+
+class DownloadStopped(Exception):
+    """A page could not be applied: the download stopped, the cursor is where it was."""
+
+
+@dataclass(frozen=True, slots=True)
+class DownloadResult:
+    pages: int
+    items: int
+    full: bool  # a full download ran (first start, resumed, or after a 410)
+    high_water: int
+    cursor: str | None
+    problems: tuple[str, ...] = ()  # rows the register could not apply (kept, reported)
+
+
+class Downloader:
+    def __init__(
+        self, db: Database, client: ChannelClient, store_id: str, *, page_limit: int = 5000
+    ) -> None:
+        self.db, self.client, self.store_id = db, client, store_id
+        self.page_limit = max(1, min(page_limit, MAX_PAGE_ITEMS))
+
+    def download(self, progress: Progress | None = None) -> DownloadResult:
+        """Fetch and apply pages until the server has no more. Raises the transport's errors
+        (offline: the applied pages stay, the next run resumes) and DownloadStopped."""
+        state = read_cursor(self.db)
+        if state is None or state.store_id != self.store_id:
+            state = start_full_download(self.db, self.store_id, force=True)
+        elif state.cursor is None and not state.full_download:
+            state = start_full_download(self.db, self.store_id)
+        full = state.full_download  # first start, or resuming an interrupted one
+        since = state.cursor
+        restarted = False
+        pages = items = high_water = 0
+        problems: list[str] = []
+        while True:
+            try:
+                page = self.client.changes(since, self.page_limit)
+            except ServerRefused as exc:
+                if exc.code is not ErrorCode.CURSOR_EXPIRED or restarted:
+                    raise
+                log.warning("download: %s; starting a full download", exc.error.message)
+                start_full_download(self.db, self.store_id, force=True)
+                since, full, restarted = None, True, True
+                continue
+            if page.store_id != self.store_id:
+                raise DownloadStopped(
+                    f"the server sent store {page.store_id}'s data to store {self.store_id}"
+                )
+            batch = [MasterItem(c.version, c.entity, c.key, c.op.value, c.data) for c in page.items]
+            try:
+                applied = apply_page(
+                    self.db,
+                    store_id=self.store_id,
+                    epoch=page.epoch,
+                    items=batch,
+                    next_cursor=page.next_cursor,
+                    has_more=page.has_more,
+                    high_water=page.high_water,
+                )
+            except (MasterApplyError, StorageError) as exc:
+                raise DownloadStopped(
+                    f"a master-data page (after {since or 'the start'}) could not be applied: "
+                    f"{exc}; the download stopped and will retry from the same cursor"
+                ) from exc
+            if applied.problems:
+                log.warning("download: %d rows not applied, first: %s", len(applied.problems),
+                            applied.problems[0])  # fmt: skip
+                problems.extend(applied.problems[: max(0, 50 - len(problems))])
+            pages += 1
+            items += len(batch)
+            high_water = page.high_water
+            since = page.next_cursor
+            if progress is not None:
+                parsed = parse_cursor(page.next_cursor)
+                done = parsed[1] if parsed else high_water
+                progress("download", min(done, high_water), high_water)
+            if not page.has_more:
+                break
+        return DownloadResult(pages, items, full, high_water, since, tuple(problems))
