@@ -38,9 +38,14 @@ class ServerHandle:
     """A LiveServer on an SQLite file that can be stopped and started again on the same file
     (on a new port: put a FaultProxy in front so clients keep one URL)."""
 
-    def __init__(self, db_file: Path) -> None:
-        self.db_file = db_file
-        self.live = LiveServer(str(db_file))
+    def __init__(self, db: Path | str) -> None:
+        self.url = str(db)  # an SQLite file, or a PostgreSQL URL
+        self.live = LiveServer(self.url)
+
+    @property
+    def db_file(self) -> Path:
+        assert "://" not in self.url, "not an SQLite server"
+        return Path(self.url)
 
     @property
     def base_url(self) -> str:
@@ -48,7 +53,7 @@ class ServerHandle:
 
     def restart(self) -> str:
         self.live.stop()
-        self.live = LiveServer(str(self.db_file))
+        self.live = LiveServer(self.url)
         return self.live.base_url
 
     def code(self, register_id: str = "R1", store: str = STORE) -> str:

@@ -4,48 +4,24 @@ applied once, every answer is a clean 200 or 409, and resending finishes the job
 
 from __future__ import annotations
 
-import importlib.util
 import threading
-import uuid
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from cs_support import LiveServer, RegisterSim, pg_schema_url
+from cs_support import LiveServer, RegisterSim
+from sf_support import ServerHandle
 from sqlalchemy import select
 
 from channel_server.models import ReceivedItemRow
 
-_spec = importlib.util.spec_from_file_location(
-    "cs_conftest", Path(__file__).resolve().parents[1] / "channel_server" / "conftest.py"
-)
-assert _spec is not None and _spec.loader is not None
-_cs_conftest = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_cs_conftest)
-pg_dsn = _cs_conftest.pg_dsn  # the channel-server tests' PostgreSQL (same DSN rules)
-
 COPIES = 4
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def live(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LiveServer]:
-    if request.param == "sqlite":
-        server = LiveServer(str(tmp_path / "server.db"))
-        try:
-            yield server
-        finally:
-            server.stop()
-        return
-    dsn: str = request.getfixturevalue("pg_dsn")
-    with pg_schema_url(dsn, "sf_" + uuid.uuid4().hex[:16]) as url:
-        server = LiveServer(url)
-        try:
-            yield server
-        finally:
-            server.stop()
+@pytest.fixture
+def live(any_server: ServerHandle) -> LiveServer:
+    return any_server.live
 
 
 def _race(live: LiveServer, token: str, bodies: list[dict[str, Any]]) -> list[httpx.Response]:
