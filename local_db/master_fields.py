@@ -41,10 +41,10 @@ def text(value: Any) -> str:
 
 
 def key_text(value: Any) -> str:
-    value = text(value)
-    if not value.strip():
+    checked = text(value)
+    if not checked.strip():
         raise RowError("must not be empty")
-    return value
+    return checked
 
 
 def opt_text(value: Any) -> str | None:
