@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from local_db.database import Database
-from local_db.master_apply import MasterApplyError, MasterItem, apply_page
+from local_db.master_apply import MasterApplyError, apply_page
 from local_db.sync_state import read_cursor, start_full_download
 from runtime.ports import StorageError
 from sync.client import ChannelClient
@@ -70,7 +70,7 @@ class Downloader:
                 raise DownloadStopped(
                     f"the server sent store {page.store_id}'s data to store {self.store_id}"
                 )
-            batch = [MasterItem(c.version, c.entity, c.key, c.op.value, c.data) for c in page.items]
+            batch = page.items
             try:
                 applied = apply_page(
                     self.db,

@@ -182,6 +182,22 @@ class Transport:
 
         return self._exchange(method, path, params, body, accept, retry, timeout, parse)
 
+    def call_parsed(
+        self,
+        method: str,
+        path: str,
+        parse: Callable[[bytes], T],
+        *,
+        params: Mapping[str, str | int] | None = None,
+        accept: tuple[int, ...] = (200,),
+        retry: RetryPolicy | None = None,
+    ) -> T:
+        """`call`, with the body read by `parse` (which raises pydantic's ValidationError
+        for a body that is not what it reads: treated like `call_model` treats garbage)."""
+        return self._exchange(
+            method, path, params, None, accept, retry, None, lambda a: parse(a.content)
+        )
+
     def _exchange(
         self,
         method: str,
