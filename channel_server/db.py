@@ -30,6 +30,11 @@ DB_ENV = "TILLPOINT_SERVER_DB"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+# as many kept connections as the worker threads that serve sync routes (anyio's 40), so a busy
+# server neither waits on the pool nor opens and closes overflow connections per request
+_POOL = 40
+
+
 class DatabaseUrlError(ValueError):
     """A --db value that names no database we can use."""
 
@@ -63,13 +68,11 @@ def describe(url: URL) -> str:
 
 
 def _sqlite_engine(url: URL, immediate: bool) -> Engine:
-    # as many connections as uvicorn's worker threads (40), so a busy server never waits on
-    # the pool; SQLite connections are cheap
     engine = create_engine(
         url,
         connect_args={"timeout": 30, "check_same_thread": False},
-        pool_size=10,
-        max_overflow=40,
+        pool_size=_POOL,
+        max_overflow=10,
     )
 
     @event.listens_for(engine, "connect")
@@ -101,7 +104,7 @@ class Database:
             self.read_engine = _sqlite_engine(self.url, immediate=False)
         else:
             self.write_engine = create_engine(
-                self.url, pool_size=10, max_overflow=30, pool_pre_ping=True
+                self.url, pool_size=_POOL, max_overflow=10, pool_pre_ping=True
             )
             self.read_engine = self.write_engine
         # SQLite: one writer at a time in this process (see the module docstring)
