@@ -160,6 +160,20 @@ def _orphans(conn: sqlite3.Connection, refs: Sequence[_Ref]) -> list[str]:
 # ---- the page transaction ----------------------------------------------------------------------
 
 
+PAGE_CACHE_KIB = 32 * 1024
+
+
+def _enough_cache(conn: sqlite3.Connection) -> None:
+    """At least 32 MiB of page cache on the connection that applies pages (SQLite's default
+    is 2 MiB): a page of 5,000 products touches thousands of index pages, and re-reading
+    them from the OS on every page made barcode inserts a quarter slower on a million."""
+    size = int(conn.execute("PRAGMA cache_size").fetchone()[0])
+    if size >= 0:
+        size = -size * int(conn.execute("PRAGMA page_size").fetchone()[0]) // 1024
+    if -size < PAGE_CACHE_KIB:
+        conn.execute(f"PRAGMA cache_size = -{PAGE_CACHE_KIB}")
+
+
 @contextmanager
 def _page_transaction(db: Database, what: str) -> Iterator[sqlite3.Connection]:
     """Like `Database.write`, with foreign keys deferred to the commit; a commit refused by
@@ -167,6 +181,7 @@ def _page_transaction(db: Database, what: str) -> Iterator[sqlite3.Connection]:
     with db.lock:
         conn = db.connection
         try:
+            _enough_cache(conn)
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise storage_error(exc, what, db.path) from exc
@@ -266,7 +281,8 @@ class _Page:
         if done:
             self.counts[entity.name] = self.counts.get(entity.name, 0) + done
         if not isinstance(entity, DocumentEntity):
-            self.good += [(entity.name, k) for k in keys if k not in set(left)]
+            kept = set(left)
+            self.good += [(entity.name, k) for k in keys if k not in kept]
         self.refs.forget(entity.table)
 
 

@@ -297,3 +297,16 @@ def test_a_page_before_any_download_was_started_is_refused(empty_db: Path, tmp_p
         with pytest.raises(MasterApplyError, match="start_full_download"):
             page(db, items(master_rows()[:1]))
         assert rows_of(db, "SELECT count(*) FROM tax_codes") == [(0,)]
+
+
+def test_many_products_deleted_in_one_page_take_their_children(loaded: Database) -> None:
+    many = [("product", str(5000 + n), product(str(5000 + n))) for n in range(1200)]
+    page(loaded, items(many, first=100))
+    assert rows_of(loaded, "SELECT count(*) FROM barcodes") == [(1205,)]
+    odd = [MasterItem(2000, "product", "5001", "merge", None)]  # an op this register does not know
+    result = page(loaded, odd + items([(e, k, None) for e, k, _ in many], first=2001))
+    assert result.deleted == 1200 and result.ignored == 1
+    assert result.problems == ("product 5001: unknown op 'merge'",)
+    assert rows_of(loaded, "SELECT count(*) FROM barcodes") == [(5,)]
+    assert rows_of(loaded, "SELECT count(*) FROM sales_prices") == [(3,)]
+    assert SqlCatalogReader(loaded).search("product 5001") == []
