@@ -310,3 +310,20 @@ def test_many_products_deleted_in_one_page_take_their_children(loaded: Database)
     assert rows_of(loaded, "SELECT count(*) FROM barcodes") == [(5,)]
     assert rows_of(loaded, "SELECT count(*) FROM sales_prices") == [(3,)]
     assert SqlCatalogReader(loaded).search("product 5001") == []
+
+
+def test_a_foreign_key_refused_at_commit_names_the_rows_and_applies_nothing(
+    loaded: Database,
+) -> None:
+    before = read_cursor(loaded)
+    with loaded.write("an extension table whose rows follow products") as conn:
+        conn.execute("CREATE TABLE shelf_labels (code TEXT REFERENCES categories (category_id))")
+        conn.execute(
+            "CREATE TRIGGER label AFTER INSERT ON products BEGIN"
+            " INSERT INTO shelf_labels VALUES ('AISLE-' || new.item_id); END"
+        )
+    with pytest.raises(MasterApplyError, match="shelf_labels.code 'AISLE-6001' has no categories"):
+        page(loaded, items([("product", "6001", product("6001"))], first=100))
+    assert read_cursor(loaded) == before
+    assert SqlCatalogReader(loaded).product("6001") is None
+    assert rows_of(loaded, "SELECT count(*) FROM shelf_labels") == [(0,)]
