@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from local_db.database import Database
-from local_db.master_apply import MasterApplyError, apply_page
+from local_db.master_apply import ApplyResult, MasterApplyError, apply_page
 from local_db.sync_state import read_cursor, start_full_download
 from runtime.ports import StorageError
 from sync.client import ChannelClient
+from sync.pages import Page
 from sync.protocol import MAX_PAGE_ITEMS, ErrorCode, parse_cursor
 from sync.transport import ServerRefused
 
@@ -37,6 +39,8 @@ class DownloadResult:
 
 
 class Downloader:
+    prefetch = True  # fetch the next page while applying this one
+
     def __init__(
         self, db: Database, client: ChannelClient, store_id: str, *, page_limit: int = 5000
     ) -> None:
@@ -56,48 +60,60 @@ class Downloader:
         restarted = False
         pages = items = high_water = 0
         problems: list[str] = []
-        while True:
-            try:
-                page = self.client.changes(since, self.page_limit)
-            except ServerRefused as exc:
-                if exc.code is not ErrorCode.CURSOR_EXPIRED or restarted:
-                    raise
-                log.warning("download: %s; starting a full download", exc.error.message)
-                start_full_download(self.db, self.store_id, force=True)
-                since, full, restarted = None, True, True
-                continue
-            if page.store_id != self.store_id:
-                raise DownloadStopped(
-                    f"the server sent store {page.store_id}'s data to store {self.store_id}"
-                )
-            batch = page.items
-            try:
-                applied = apply_page(
-                    self.db,
-                    store_id=self.store_id,
-                    epoch=page.epoch,
-                    items=batch,
-                    next_cursor=page.next_cursor,
-                    has_more=page.has_more,
-                    high_water=page.high_water,
-                )
-            except (MasterApplyError, StorageError) as exc:
-                raise DownloadStopped(
-                    f"a master-data page (after {since or 'the start'}) could not be applied: "
-                    f"{exc}; the download stopped and will retry from the same cursor"
-                ) from exc
-            if applied.problems:
-                log.warning("download: %d rows not applied, first: %s", len(applied.problems),
-                            applied.problems[0])  # fmt: skip
-                problems.extend(applied.problems[: max(0, 50 - len(problems))])
-            pages += 1
-            items += len(batch)
-            high_water = page.high_water
-            since = page.next_cursor
-            if progress is not None:
-                parsed = parse_cursor(page.next_cursor)
-                done = parsed[1] if parsed else high_water
-                progress("download", min(done, high_water), high_water)
-            if not page.has_more:
-                break
+        # the next page is fetched while this one is applied (the server's work and the
+        # network overlap the local write); it is only ever applied after this one committed
+        with ThreadPoolExecutor(1, thread_name_prefix="tillpoint-download") as pool:
+            ahead: Future[Page] | None = None
+            while True:
+                try:
+                    if ahead is not None:
+                        page = ahead.result()
+                    else:
+                        page = self.client.changes(since, self.page_limit)
+                except ServerRefused as exc:
+                    if exc.code is not ErrorCode.CURSOR_EXPIRED or restarted:
+                        raise
+                    log.warning("download: %s; starting a full download", exc.error.message)
+                    start_full_download(self.db, self.store_id, force=True)
+                    since, full, restarted, ahead = None, True, True, None
+                    continue
+                ahead = None
+                if page.store_id != self.store_id:
+                    raise DownloadStopped(
+                        f"the server sent store {page.store_id}'s data to store {self.store_id}"
+                    )
+                if page.has_more and self.prefetch:
+                    ahead = pool.submit(self.client.changes, page.next_cursor, self.page_limit)
+                applied = self._apply(page, since)
+                if applied.problems:
+                    log.warning("download: %d rows not applied, first: %s",
+                                len(applied.problems), applied.problems[0])  # fmt: skip
+                    problems.extend(applied.problems[: max(0, 50 - len(problems))])
+                pages += 1
+                items += len(page.items)
+                high_water = page.high_water
+                since = page.next_cursor
+                if progress is not None:
+                    parsed = parse_cursor(page.next_cursor)
+                    done = parsed[1] if parsed else high_water
+                    progress("download", min(done, high_water), high_water)
+                if not page.has_more:
+                    break
         return DownloadResult(pages, items, full, high_water, since, tuple(problems))
+
+    def _apply(self, page: Page, since: str | None) -> ApplyResult:
+        try:
+            return apply_page(
+                self.db,
+                store_id=self.store_id,
+                epoch=page.epoch,
+                items=page.items,
+                next_cursor=page.next_cursor,
+                has_more=page.has_more,
+                high_water=page.high_water,
+            )
+        except (MasterApplyError, StorageError) as exc:
+            raise DownloadStopped(
+                f"a master-data page (after {since or 'the start'}) could not be applied: "
+                f"{exc}; the download stopped and will retry from the same cursor"
+            ) from exc
