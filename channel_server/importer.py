@@ -13,6 +13,7 @@ a row that disappeared becomes a tombstone; files that are absent leave their en
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +77,18 @@ def import_directory(
     """Check every file of `directory`, then record what changed. Raises ImportProblems (a
     ValueError) listing every problem, with nothing written, when any file is wrong."""
     progress = progress or Progress(enabled=False)
+    collecting = gc.isenabled()
+    gc.disable()  # millions of row dicts: full collections would rescan them again and again
+    try:
+        return _import(db, directory, partial, progress, now)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import(
+    db: Database, directory: Path, partial: bool, progress: Progress, now: dt.datetime | None
+) -> ImportReport:
     if not directory.is_dir():
         raise ValueError(f"{directory} is not a directory")
     problems = Problems()

@@ -307,15 +307,28 @@ def find_file(directory: Path, spec: FileSpec, problems: Problems) -> Path | Non
     return found[0] if found else None
 
 
-def read_rows(path: Path, spec: FileSpec, problems: Problems) -> Iterator[tuple[str, Row]]:
-    """(where, row) for every good row of the file; bad ones go to `problems`."""
+OnBad = Callable[[Row], None]
+
+
+def _ignore(row: Row) -> None:
+    pass
+
+
+def read_rows(
+    path: Path, spec: FileSpec, problems: Problems, on_bad: OnBad = _ignore
+) -> Iterator[tuple[str, Row]]:
+    """(where, row) for every good row of the file; bad ones go to `problems`, and what could
+    be read of them to `on_bad` (so a row with one bad cell still counts as existing for
+    references, instead of every row naming it reporting it again)."""
     if path.suffix == ".csv":
-        yield from _csv_rows(path, spec, problems)
+        yield from _csv_rows(path, spec, problems, on_bad)
     else:
-        yield from _json_rows(path, spec, problems)
+        yield from _json_rows(path, spec, problems, on_bad)
 
 
-def _csv_rows(path: Path, spec: FileSpec, problems: Problems) -> Iterator[tuple[str, Row]]:
+def _csv_rows(
+    path: Path, spec: FileSpec, problems: Problems, on_bad: OnBad
+) -> Iterator[tuple[str, Row]]:
     name = path.name
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -361,6 +374,8 @@ def _csv_rows(path: Path, spec: FileSpec, problems: Problems) -> Iterator[tuple[
                     row[col.name] = value
                 if ok:
                     yield f"line {line}", row
+                else:
+                    on_bad(row)
     except UnicodeDecodeError as exc:
         problems.add(name, "", "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
     except csv.Error as exc:
@@ -391,7 +406,9 @@ def _names(spec: FileSpec) -> str:
     return ", ".join(c.name for c in spec.columns)
 
 
-def _json_rows(path: Path, spec: FileSpec, problems: Problems) -> Iterator[tuple[str, Row]]:
+def _json_rows(
+    path: Path, spec: FileSpec, problems: Problems, on_bad: OnBad
+) -> Iterator[tuple[str, Row]]:
     name = path.name
     try:
         data = parse_json(path.read_text(encoding="utf-8-sig"))
@@ -405,12 +422,19 @@ def _json_rows(path: Path, spec: FileSpec, problems: Problems) -> Iterator[tuple
         problems.add(name, "$", "", f"must be a list of objects, not {_kind(data)}")
         return
     for i, item in enumerate(data):
-        row = json_row(name, f"$[{i}]", item, spec, problems)
+        row = json_row(name, f"$[{i}]", item, spec, problems, on_bad)
         if row is not None:
             yield f"$[{i}]", row
 
 
-def json_row(name: str, where: str, item: object, spec: FileSpec, problems: Problems) -> Row | None:
+def json_row(
+    name: str,
+    where: str,
+    item: object,
+    spec: FileSpec,
+    problems: Problems,
+    on_bad: OnBad = _ignore,
+) -> Row | None:
     """One JSON object checked against the columns (also used for nested lists)."""
     if not isinstance(item, dict):
         problems.add(name, where, "", f"must be an object, not {_kind(item)}")
@@ -438,4 +462,7 @@ def json_row(name: str, where: str, item: object, spec: FileSpec, problems: Prob
         if col.required and col.name not in row:
             problems.add(name, where, col.name, "a value is required")
             ok = False
-    return row if ok else None
+    if not ok:
+        on_bad(row)
+        return None
+    return row

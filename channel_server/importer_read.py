@@ -87,6 +87,7 @@ class Catalog:
     prices: dict[str, list[Row]] = field(default_factory=dict)
     stock: dict[str, dict[str, str]] = field(default_factory=dict)
     pricing: dict[str, dict[str, Entry]] = field(default_factory=dict)  # entity -> id -> doc
+    failed: dict[str, set[str]] = field(default_factory=dict)  # keys of rows with a bad cell
 
     def present(self, entity: str) -> bool:
         return entity in self.entities or (entity == "product" and "products" in self.files)
@@ -130,7 +131,9 @@ class Known:
 
     def __call__(self, entity: str) -> Container[str]:
         if entity not in self._cache:
-            self._cache[entity] = self._keys(entity)
+            keys = self._keys(entity)
+            failed = self._catalog.failed.get(entity)
+            self._cache[entity] = keys if not failed else set(keys) | failed  # type: ignore[call-overload]
         return self._cache[entity]
 
     def _keys(self, entity: str) -> Container[str]:
@@ -181,13 +184,23 @@ class Reader:
             elif (self.directory / f"{name}.csv").exists():
                 self.problems.add(f"{name}.csv", "", "", f"pricing documents are JSON: {name}.json")
 
-    def rows(self, spec: FileSpec) -> Iterator[tuple[str, str, Row]]:
-        """(file name, where, row) of a file, with a progress bar for the big ones."""
+    def rows(self, spec: FileSpec, entity: str = "") -> Iterator[tuple[str, str, Row]]:
+        """(file name, where, row) of a file, with a progress bar for the big ones; the keys
+        of rows with a bad cell go to `catalog.failed[entity]`."""
+        failed = self.catalog.failed.setdefault(entity, set())
+
+        def on_bad(row: Row) -> None:
+            if entity:
+                try:
+                    failed.add(entity_key(entity, row)[1])
+                except KeyError:
+                    pass  # its key itself is bad
+
         path = self.catalog.files[spec.name]
         total = count_lines(path) - 1 if path.suffix == ".csv" else 0
         name = path.name
         with self.progress.bar(f"reading {name}", total) as bar:
-            for where, row in read_rows(path, spec, self.problems):
+            for where, row in read_rows(path, spec, self.problems, on_bad):
                 bar.advance(1)
                 yield name, where, row
 
@@ -196,7 +209,7 @@ class Reader:
             if spec.name not in self.catalog.files:
                 continue
             found: dict[tuple[str, str], Entry] = {}
-            for file, where, row in self.rows(spec):
+            for file, where, row in self.rows(spec, entity):
                 key = entity_key(entity, row)
                 first = found.get(key)
                 if first is not None:
@@ -229,7 +242,7 @@ class Reader:
         products = self.catalog.products
         first: dict[str, str] = {}
         refs = [(column, known(target)) for column, target in REFS["product"]]
-        for file, where, row in self.rows(PRODUCTS):
+        for file, where, row in self.rows(PRODUCTS, "product"):
             item = row["item_id"]
             if item in products:
                 self._dupe(file, where, PRODUCTS, item, first[item])
@@ -252,6 +265,8 @@ class Reader:
     def _unknown_item(self, file: str, where: str, item: str) -> bool:
         if item in self.catalog.products:
             return False
+        if item in self.catalog.failed.get("product", ()):
+            return True  # the product's own row is already reported
         self.problems.add(file, where, "item_id", f"unknown product {item!r} (not in products)")
         return True
 
