@@ -32,6 +32,7 @@ from pos_app.composition import Register, ensure_open_shift, open_register  # no
 from runtime.operations import AddLine, AddTender, Conclude  # noqa: E402
 
 STORE = DEMO_STORE_ID
+SAMPLE_STORE = Path(__file__).resolve().parents[2] / "resources" / "sample_store"
 
 
 class ServerHandle:
@@ -398,3 +399,67 @@ class ClientUploader:
             if self.push_once(register, register_id) is None:
                 return
         raise AssertionError(f"still pending after {rounds} rounds")
+
+
+class ServiceSync:
+    """The register's whole sync client: activated with `sync.activation.activate_register`
+    (the token in a file-backed keyring in the test's folder), then a `SyncService` driven step
+    by step (`cycle`: health, upload, download, reconciliation), not by its scheduler."""
+
+    def __init__(
+        self, till: Till, url: str, code: str, keyring_file: Path, *, timeout: float = 0.5
+    ) -> None:
+        import keyring
+
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
+        from sync_support import FileKeyring
+
+        from sync.activation import activate_register
+        from sync.transport import RetryPolicy
+
+        self.till, self.timeout = till, timeout
+        self.retry = RetryPolicy(attempts=3, base=0.01, cap=0.05, retry_after_cap=2)
+        self.sleeps: list[float] = []
+        self._previous_keyring = keyring.get_keyring()
+        keyring.set_keyring(FileKeyring(keyring_file))
+        activate_register(till.open().database, url, code, retry=self.retry)
+        self.service = self._service()
+
+    def _sleep(self, seconds: float) -> None:
+        import time
+
+        self.sleeps.append(seconds)
+        time.sleep(min(seconds, 0.02))
+
+    def _service(self) -> Any:
+        from sync.service import SyncIntervals, SyncService
+
+        return SyncService.from_database(
+            self.till.open().database,
+            retry=self.retry,
+            sleep=self._sleep,
+            timeout=self.timeout,
+            batch_size=4,
+            intervals=SyncIntervals(upload=3600, download=3600, health=3600),
+        )
+
+    def cycle(self, reconcile: bool = False) -> Any:
+        """One sync cycle (a CycleReport); with `reconcile`, today's digest is compared too."""
+        return self.service.run_cycle(days=None if reconcile else ())
+
+    def reopen(self) -> None:
+        """The register process dies and starts again: a new database handle and service."""
+        self.service.stop()
+        self.till.close()
+        self.service = self._service()
+
+    def close(self) -> None:
+        import keyring
+
+        self.service.stop()
+        keyring.set_keyring(self._previous_keyring)
+
+
+def local_product_price(db_file: Path, item_id: str) -> Decimal | None:
+    rows = _rows(db_file, "SELECT base_price FROM products WHERE item_id = ?", (item_id,))
+    return Decimal(str(rows[0][0])) if rows else None

@@ -1,8 +1,9 @@
-"""A hypothesis state machine over a real register, its sync client, the fault proxy and a real
-server: sell, sync, inject faults, crash and reopen the register, restart the server on the same
-database file, publish catalog changes. After every step: no sale is on the server twice, the
-server holds only sales the register concluded, every acknowledged sale is on the server; after
-a clean sync both sides agree to the cent."""
+"""A hypothesis state machine over a real register, its sync client (SyncService: health,
+upload, master-data download, reconciliation), the fault proxy and a real server: sell, sync,
+inject faults, crash and reopen the register, restart the server on the same database file,
+publish catalog changes. After every step: no sale is on the server twice, the server holds only
+sales the register concluded, every acknowledged sale is on the server; after a clean sync both
+sides agree to the cent, the day reconciles, and every published product is on the register."""
 
 from __future__ import annotations
 
@@ -10,25 +11,31 @@ import dataclasses
 import shutil
 import tempfile
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from fault_proxy import EVERY_FAULT, Fault, FaultProxy, Kind
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sf_support import (
+    SAMPLE_STORE,
     STORE,
-    ClientUploader,
     ServerHandle,
+    ServiceSync,
     Till,
     acked_sales,
     assert_digests_match,
     assert_exactly_once,
+    local_product_price,
     local_sales,
     unacked_count,
 )
 
+from channel_server.importer import import_directory
 from channel_server.master_data import MasterChange, apply_changes
+from local_db import sample_barcodes
 
 TIMEOUT = 0.5  # the uploader's; a delay fault outlasts it
 FAULTS = tuple(
@@ -45,21 +52,23 @@ class SyncMachine(RuleBasedStateMachine):
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="sf-machine-"))
         self.server = ServerHandle(self.dir / "server.db")
+        import_directory(self.server.live.db, SAMPLE_STORE)  # headquarters' master data
         self.proxy = FaultProxy.to(self.server.base_url)
         self.till = Till.from_template(self.template, self.dir / "register")
-        self.till.open()
-        self.client = ClientUploader(
-            self.proxy.url, self.server.code("R1"), batch=4, timeout=TIMEOUT
-        )
+        self.client = ServiceSync(
+            self.till, self.proxy.url, self.server.code("R1"), self.dir / "keyring.json",
+            timeout=TIMEOUT,
+        )  # fmt: skip
+        first = self.client.cycle()  # the first start: a full download of the store
+        assert first.ok and first.download is not None and first.download.full, first
+        self.till.barcodes = sample_barcodes(self.till.open().database, 30, seed=3)
         self.sold: set[str] = set()
         self.catalog_changes = 0
+        self.published: dict[str, Decimal] = {}
 
     def teardown(self) -> None:
         try:
-            self.proxy.clear()
-            self.client.sync(self.till.open(), rounds=20)
-            assert unacked_count(self.till.db_file) == 0
-            assert_exactly_once(self.server, self.till.db_file)
+            self._recover()
         finally:
             self.client.close()
             self.till.close()
@@ -75,7 +84,7 @@ class SyncMachine(RuleBasedStateMachine):
     @rule()
     def sync_step(self) -> None:
         self.calls["sync_step"] += 1
-        self.client.push_once(self.till.open())
+        self.client.cycle()
 
     @rule(fault=st.sampled_from(FAULTS), times=st.integers(1, 4))
     def inject_fault(self, fault: Fault, times: int) -> None:
@@ -86,8 +95,7 @@ class SyncMachine(RuleBasedStateMachine):
     def crash_register(self) -> None:
         """Dispose of the register (database closed, lock released) and open it again."""
         self.calls["crash_register"] += 1
-        self.till.close()
-        self.till.open()
+        self.client.reopen()
 
     @rule()
     def restart_server(self) -> None:
@@ -102,8 +110,9 @@ class SyncMachine(RuleBasedStateMachine):
             "item_id": f"SF{self.catalog_changes:04d}",
             "name": f"Fault test item {self.catalog_changes}",
             "base_price": f"{price // 100}.{price % 100:02d}",
+            "category_id": "C01",
             "variants": [],
-            "barcodes": [],
+            "barcodes": [{"code": f"29{self.catalog_changes:011d}"}],
             "prices": [],
         }
         with self.server.live.db.write() as session:
@@ -111,17 +120,27 @@ class SyncMachine(RuleBasedStateMachine):
                 session, [MasterChange("product", product["item_id"], product)], [STORE]
             )
         assert recorded == {STORE: 1}
+        self.published[product["item_id"]] = Decimal(product["base_price"])
 
     @rule()
     def recover_and_check(self) -> None:
-        """The network heals: a clean sync, then both sides agree to the cent."""
         self.calls["recover_and_check"] += 1
+        self._recover()
+
+    def _recover(self) -> None:
+        """The network heals: a clean sync, then both sides agree to the cent."""
         self.proxy.clear()
-        self.client.sync(self.till.open(), rounds=20)
+        report = self.client.cycle(reconcile=True)
+        assert report.ok, report
         assert unacked_count(self.till.db_file) == 0
         assert_exactly_once(self.server, self.till.db_file)
         if self.sold:
             assert_digests_match(self.server, self.till.db_file)
+        for item_id, price in self.published.items():
+            assert local_product_price(self.till.db_file, item_id) == price, item_id
+            code = f"29{int(item_id[2:]):011d}"
+            if code not in self.till.barcodes:  # downloaded: the register sells it from now on
+                self.till.barcodes.append(code)
 
     @invariant()
     def no_sale_twice_and_nothing_invented(self) -> None:
@@ -133,6 +152,7 @@ class SyncMachine(RuleBasedStateMachine):
         assert acked_sales(self.till.db_file) <= set(counts)
 
 
+@pytest.mark.slow  # ~15-30 s: 8 examples of 14 steps, each with its own server and register
 def test_sync_state_machine(seeded_store: Path) -> None:
     SyncMachine.template = seeded_store
     run_state_machine_as_test(
@@ -143,6 +163,7 @@ def test_sync_state_machine(seeded_store: Path) -> None:
             deadline=None,
             suppress_health_check=list(HealthCheck),
             derandomize=True,
+            phases=(Phase.explicit, Phase.reuse, Phase.generate),  # no shrinking: CI time
         ),
     )
     rules = {
