@@ -17,6 +17,9 @@ from sqlalchemy import func, select
 from channel_server.db import Database, open_database
 from channel_server.importer import import_directory
 from channel_server.models import ChangeRow, CustomerRow, DeviceRow, OnHandRow, StoreRow
+from local_db.database import open_database as open_register_db
+from local_db.master_apply import MasterItem, apply_page
+from local_db.sync_state import start_full_download
 from sync.protocol import ChangesPage
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample_store"
@@ -198,10 +201,15 @@ def test_a_store_added_later_gets_the_chain_data(
     assert report.changed["product"] == {"S003": 200}
 
 
-def test_a_register_downloads_the_imported_data(live: LiveServer) -> None:
+def test_a_register_downloads_and_applies_the_imported_data(
+    live: LiveServer, tmp_path: Path
+) -> None:
+    """Over HTTP into a real register database, through the register's own applier."""
     import_directory(live.db, SAMPLE)
     token, _ = live.activate("S002", "R1")
     client = live.client(token)
+    register = open_register_db(tmp_path / "register.db", create=True)
+    start_full_download(register, "S002")
     items = []
     since = None
     while True:
@@ -212,9 +220,30 @@ def test_a_register_downloads_the_imported_data(live: LiveServer) -> None:
         assert answer.status_code == 200, answer.text
         page = ChangesPage.model_validate(answer.json())
         items += page.items
+        applied = apply_page(
+            register,
+            store_id="S002",
+            epoch=page.epoch,
+            items=[MasterItem(c.version, c.entity, c.key, c.op.value, c.data) for c in page.items],
+            next_cursor=page.next_cursor,
+            has_more=page.has_more,
+            high_water=page.high_water,
+        )
+        assert applied.problems == ()
         since = page.next_cursor
         if not page.has_more:
             break
+    with register.read("count the applied rows") as conn:
+        count = {
+            table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("products", "barcodes", "variants", "tender_types", "operators")
+        }
+        cola = conn.execute("SELECT unit FROM barcodes WHERE code = '4000000000662'").fetchone()
+    assert count == {
+        "products": 200, "barcodes": 308, "variants": 114, "tender_types": 3, "operators": 3,
+    }  # fmt: skip
+    assert cola == ("pk6",)
+    register.close()
     got = {(c.entity, c.key): c.data for c in items}
     assert len(got) == len(items) == len(log(live.db, "S002"))
     assert got[("store", "S002")]["cash_rounding"] == "0.05"  # type: ignore[index]
