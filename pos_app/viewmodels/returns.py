@@ -155,11 +155,11 @@ class ReturnsViewModel:
         )
 
     # ---- settling -----------------------------------------------------------------------------
-    def balance_text(self) -> str:
+    def sale_total(self) -> tuple[Decimal, str]:
+        """The open transaction's total (negative: the customer is owed a refund)."""
         tx = self.runtime.transaction
-        if tx is None:
-            return self.fmt.money(Decimal(0))
-        return self.fmt.money(tx.totals.total)
+        total = Decimal(0) if tx is None else tx.totals.total
+        return total, self.fmt.money(total)
 
     def refund_and_finish(
         self, tender_type_id: str = "cash", approval: Approval | None = None
