@@ -10,6 +10,7 @@ tests/channel_server/cs_support.py's RegisterSim, so bench/ does not import test
 
     python -m bench.ingest_probe ingest --db DB_OR_DSN [--registers 50 --sales 200 --batch 100]
     python -m bench.ingest_probe upload --db DB_OR_DSN [--sales 10000 --batch 500]
+    python -m bench.ingest_probe client-upload [--sales 10000]   (the register's Uploader)
 
 A plain path is an SQLite file (created fresh); a postgresql:// DSN gets a fresh schema that is
 dropped afterwards. The last stdout line is the JSON result.
@@ -290,6 +291,97 @@ def _run(db: str, registers: int, sales: int, batch: int) -> dict[str, Any]:
     }
 
 
+CLIENT_CACHE_VERSION = 1  # bump when the queued register below is built differently
+
+
+def _queued_register(sales: int) -> Path:
+    """A seeded register database with `sales` concluded 2-line cash sales in its outbox, none
+    sent, rung up through the real runtime; built once under bench/.cache (it takes minutes)."""
+    path = ROOT / "bench" / ".cache" / f"register-queued-{sales}-v{CLIENT_CACHE_VERSION}.db"
+    if path.exists():
+        return path
+    from local_db import sample_barcodes, seed_store
+    from pos_app.composition import ensure_open_shift, open_register
+    from runtime.operations import AddLine, AddTender, Conclude
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(tmp) + suffix).unlink(missing_ok=True)
+    seed_store(tmp, products=2000)
+    reg = open_register(tmp, "R1", operator_id="1001", extensions=[])
+    try:
+        ensure_open_shift(reg.runtime)
+        codes = sample_barcodes(reg.database, 40, seed=7)
+        rt = reg.runtime
+        for n in range(sales):
+            for i in range(2):
+                added = rt.add_line(AddLine(barcode=codes[(2 * n + i) % len(codes)]))
+                assert added.refusal is None, added.refusal
+            assert rt.add_tender(AddTender("cash")).refusal is None
+            assert rt.conclude(Conclude()).value is not None
+    finally:
+        reg.close()
+    keys = Path(str(tmp) + ".keys")  # the register's signing keys live beside its database
+    if keys.exists():
+        os.replace(keys, str(path) + ".keys")
+    Path(str(tmp) + ".R1.lock").unlink(missing_ok=True)
+    os.replace(tmp, path)
+    return path
+
+
+def _client_upload(sales: int) -> dict[str, Any]:
+    """The register's own Uploader (sync/upload.py) pushing `sales` queued sales to a fresh
+    SQLite server: reading the outbox, pushing, marking rows acknowledged."""
+    import shutil
+
+    from channel_server.db import open_database
+    from channel_server.devices import issue_activation_code
+    from local_db import open_database as open_register_db
+    from sync.client import ChannelClient
+    from sync.transport import Transport
+    from sync.upload import Uploader
+
+    template = _queued_register(sales)
+    with tempfile.TemporaryDirectory() as tmp:
+        register_db = Path(tmp) / "register.db"
+        shutil.copy(template, register_db)
+        local = open_register_db(register_db)
+        with local.engine.connect() as conn:
+            sale = conn.exec_driver_sql("SELECT payload FROM outbox WHERE kind = 'sale'").first()
+            queued = conn.exec_driver_sql("SELECT count(*) FROM outbox").scalar_one()
+        assert sale is not None
+        store = json.loads(sale[0])["store_id"]
+        url = os.path.join(tmp, "server.db")
+        with _server(url) as (base, pid):
+            server_db = open_database(url)
+            code = issue_activation_code(server_db, store, "R1").code
+            server_db.dispose()
+            body = httpx.post(base + "/v1/activate", json={"code": code}).raise_for_status()
+            answer = body.json()
+            client = ChannelClient(Transport(base, answer["token"], timeout=120))
+            uploader = Uploader(local, client, answer["device_id"], "R1")
+            cpu, started = _cpu_seconds(pid), time.monotonic()
+            result = uploader.upload()
+            seconds = time.monotonic() - started
+            cpu = _cpu_seconds(pid) - cpu
+            client.close()
+        local.close()
+    if result.pending or result.acknowledged_through != queued:
+        raise SystemExit(f"client upload incomplete: {result}")
+    return {
+        "backend": "sqlite",
+        "registers": 1,
+        "sales": sales,
+        "items": queued,  # the sales and the shift opening before them
+        "batch": uploader.batch_size,
+        "seconds": round(seconds, 3),
+        "sales_per_s": round(sales / seconds, 1),
+        "server_cpu_ms_per_sale": round(cpu * 1000 / sales, 3),
+        "client": "sync.upload.Uploader",
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.ingest_probe")
     sub = parser.add_subparsers(dest="mode", required=True)
@@ -298,6 +390,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, required=True)
     ingest = sub.add_parser("ingest", help="many registers pushing at once: sales/s")
     upload = sub.add_parser("upload", help="one register's queued sales: seconds")
+    client = sub.add_parser("client-upload", help="the same through the register's Uploader")
+    client.add_argument("--sales", type=int, default=10_000)
     for p, regs, sales, batch in ((ingest, 50, 200, 100), (upload, 1, 10_000, 500)):
         p.add_argument("--db", help="SQLite file or postgresql:// DSN (default: a temp file)")
         p.add_argument("--registers", type=int, default=regs)
@@ -306,6 +400,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.mode == "serve":
         _serve(args.db, args.port)
+        return 0
+    if args.mode == "client-upload":
+        print(json.dumps({**_client_upload(args.sales), "mode": args.mode}), flush=True)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         db = args.db or os.path.join(tmp, "server.db")

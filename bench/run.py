@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 from bench.device_rows import device_rows
+from bench.sync_rows import sync_figures, sync_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
@@ -158,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     figures["receipt_print"] = _module_probe("bench.printer_probe")
     figures["scanner"] = _module_probe("bench.scanner_probe", "500")
     figures["payment"] = _module_probe("bench.payment_probe")
+    print("channel server: ingest from 50 registers, 10,000 queued sales uploaded ...", flush=True)
+    figures["sync"] = sync_figures()
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(figures, indent=2) + "\n")
@@ -246,6 +249,7 @@ def print_table(f: dict[str, object]) -> None:
         ]
     rows += _operations_rows(f)
     rows += device_rows(f)
+    rows += sync_rows(f)
     width = max(len(r[0]) for r in rows)
     print()
     print(f"{'measure':<{width}}  {'value':>24}  goal")
