@@ -301,6 +301,8 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _valid(item: MasterItem) -> str | None:
+    if type(item.version) is not int or item.version < 0:
+        return "the version is not a whole number"
     if not isinstance(item.entity, str) or not item.entity or len(item.entity) > 40:
         return "the entity name is not valid"
     if not isinstance(item.key, str) or not item.key or len(item.key) > 200:
@@ -359,7 +361,7 @@ def apply_page(
                 conn.executemany("DELETE FROM sync_stale WHERE entity = ? AND key = ?", seen)
         if finished:
             swept = _sweep(page)
-        versions = [i.version for i in items if isinstance(i.version, int)]
+        versions = [i.version for i in latest.values()]
         cursor = SyncCursor(
             store_id, epoch, next_cursor, current.full_download and has_more, int(high_water),
             max([current.applied_version, *versions]), when,
