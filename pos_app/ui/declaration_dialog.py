@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner, touch_button
+from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
 from pos_app.ui.screens_registry import ShotContext, screen
-from pos_app.ui.shift_common import ApprovalHook, OpsDialog, align_right, touch_field
+from pos_app.ui.shift_common import ApprovalHook, OpsDialog, align_right, ops_button, touch_field
 from pos_app.viewmodels.drawer import DeclarationViewModel, TenderCount
 from pos_app.viewmodels.reports import ReportViewModel
 
@@ -55,16 +55,16 @@ class DeclarationDialog(OpsDialog):
         self.grand.setObjectName("declarationTotals")
         self.body.addWidget(self.grand)
         row = QHBoxLayout()
-        self.declare_button = touch_button(
+        self.declare_button = ops_button(
             "Declare", role="primary", shortcut="Ctrl+Return", on_click=self.declare
         )
-        self.close_button = touch_button(
+        self.close_button = ops_button(
             "Close shift (Z report)", role="danger", on_click=self.close_shift
         )
         self.close_button.setEnabled(False)
         row.addWidget(self.declare_button)
         row.addWidget(self.close_button)
-        row.addWidget(touch_button("Cancel", shortcut="Esc", on_click=self.reject))
+        row.addWidget(ops_button("Cancel", shortcut="Esc", on_click=self.reject))
         self.body.addLayout(row)
         self.report_dialog: OpsDialog | None = None
         self._update_totals()

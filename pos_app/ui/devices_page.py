@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common import TOUCH_MIN_PX, MessageBanner, TaskRunner, touch_button
+from pos_app.ui.common import TOUCH_MIN_PX, MessageBanner, TaskRunner
 from pos_app.ui.screens_registry import ShotContext, screen
+from pos_app.ui.shift_common import ops_button
 from pos_app.viewmodels.devices import DeviceRow, DevicesViewModel
 from pos_app.viewmodels.shift import Outcome
 
@@ -58,10 +59,10 @@ class DevicesPage(QWidget):
         header.setStretchLastSection(True)
         box.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.health_button = touch_button(
+        self.health_button = ops_button(
             "Check all devices", role="primary", shortcut="Ctrl+H", on_click=self.check_health
         )
-        self.print_button = touch_button("Test print", shortcut="Ctrl+P", on_click=self.test_print)
+        self.print_button = ops_button("Test print", shortcut="Ctrl+P", on_click=self.test_print)
         row.addWidget(self.health_button)
         row.addWidget(self.print_button)
         box.addLayout(row)

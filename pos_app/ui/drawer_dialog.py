@@ -16,9 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner, touch_button
+from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
 from pos_app.ui.screens_registry import ShotContext, screen
-from pos_app.ui.shift_common import ApprovalHook, OpsDialog, touch_field
+from pos_app.ui.shift_common import ApprovalHook, OpsDialog, ops_button, touch_field
 from pos_app.viewmodels.drawer import Choice, DrawerAction, DrawerViewModel
 from pos_app.viewmodels.shift import Outcome
 
@@ -43,7 +43,7 @@ class DrawerDialog(OpsDialog):
         group = QButtonGroup(self)
         group.setExclusive(True)
         for i, kind in enumerate(DrawerAction):
-            button = touch_button(kind.label, role="quick", name=f"kind_{kind.value}")
+            button = ops_button(kind.label, role="quick", name=f"kind_{kind.value}")
             button.setCheckable(True)
             button.clicked.connect(lambda _c=False, k=kind: self.choose(k))
             group.addButton(button)
@@ -68,11 +68,12 @@ class DrawerDialog(OpsDialog):
         form.addRow("Comment", self.comment)
         self.form = form
         self.body.addLayout(form)
-        self.record_button = touch_button(
+        self.record_button = ops_button(
             "Record", role="primary", shortcut="Ctrl+Return", on_click=self.record
         )
+        self.body.addStretch(1)
         self.body.addWidget(self.record_button)
-        self.body.addWidget(touch_button("Close", shortcut="Esc", on_click=self.accept))
+        self.body.addWidget(ops_button("Close", shortcut="Esc", on_click=self.accept))
         self._reasons: dict[DrawerAction, list[Choice]] = {}
         self._load()
 

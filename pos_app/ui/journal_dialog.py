@@ -18,13 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner, touch_button
+from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
 from pos_app.ui.screens_registry import ShotContext, screen
 from pos_app.ui.shift_common import (
     ApprovalHook,
     OpsDialog,
     align_right,
     monospace_view,
+    ops_button,
     touch_field,
 )
 from pos_app.viewmodels.journal import JournalCriteria, JournalRow, JournalViewModel, ReceiptPreview
@@ -59,10 +60,10 @@ class JournalDialog(OpsDialog):
         for i, field in enumerate(fields):
             form.addWidget(field, i // 2, i % 2)
             field.returnPressed.connect(self.search)
-        self.search_button = touch_button(
+        self.search_button = ops_button(
             "Search", role="primary", shortcut="Ctrl+F", on_click=self.search
         )
-        self.clear_button = touch_button("Clear", on_click=self.clear_criteria)
+        self.clear_button = ops_button("Clear", on_click=self.clear_criteria)
         form.addWidget(self.search_button, 0, 2)
         form.addWidget(self.clear_button, 1, 2)
         self.body.addLayout(form)
@@ -89,10 +90,8 @@ class JournalDialog(OpsDialog):
         rbox.addWidget(self.preview_label)
         rbox.addWidget(self.preview_view, 1)
         actions = QHBoxLayout()
-        self.reprint_button = touch_button(
-            "Reprint (copy)", shortcut="Ctrl+R", on_click=self.reprint
-        )
-        self.gift_button = touch_button("Gift receipt", shortcut="Ctrl+G", on_click=self.gift)
+        self.reprint_button = ops_button("Reprint (copy)", shortcut="Ctrl+R", on_click=self.reprint)
+        self.gift_button = ops_button("Gift receipt", shortcut="Ctrl+G", on_click=self.gift)
         for b in (self.reprint_button, self.gift_button):
             b.setEnabled(False)
             actions.addWidget(b)
@@ -100,7 +99,7 @@ class JournalDialog(OpsDialog):
         split.addWidget(right)
         split.setSizes([520, 420])
         self.body.addWidget(split, 1)
-        self.body.addWidget(touch_button("Close", shortcut="Esc", on_click=self.accept))
+        self.body.addWidget(ops_button("Close", shortcut="Esc", on_click=self.accept))
         self.resize(1000, 700)
         self.receipt.setFocus()
 

@@ -13,9 +13,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner, touch_button
+from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
 from pos_app.ui.screens_registry import ShotContext, screen
-from pos_app.ui.shift_common import ApprovalHook, OpsDialog, align_right, monospace_view
+from pos_app.ui.shift_common import ApprovalHook, OpsDialog, align_right, monospace_view, ops_button
 from pos_app.viewmodels.reports import ReportView, ReportViewModel
 
 _VERDICT_COLOURS = {"over": "#1a7f37", "short": "#b42318"}
@@ -55,12 +55,12 @@ class ReportDialog(OpsDialog):
         self.balances.setMaximumHeight(TOUCH_MIN_PX * 4)
         self.body.addWidget(self.balances)
         row = QHBoxLayout()
-        self.print_button = touch_button(
+        self.print_button = ops_button(
             "Print", role="primary", shortcut="Ctrl+P", on_click=self.print_report
         )
         self.print_button.setEnabled(False)
         row.addWidget(self.print_button)
-        row.addWidget(touch_button("Close", shortcut="Esc", on_click=self.accept))
+        row.addWidget(ops_button("Close", shortcut="Esc", on_click=self.accept))
         self.body.addLayout(row)
         self.resize(640, 760)
         if view is not None:
@@ -99,6 +99,18 @@ class ReportDialog(OpsDialog):
 
 @screen("shift.x_report", kind="dialog")
 def _shot(ctx: ShotContext) -> QWidget:
-    reg = ctx.register
-    vm = ReportViewModel(reg.runtime, devices=reg.devices)
-    return ReportDialog(vm, None, ctx.parent, runner=ctx.runner)
+    """The open shift's X report, built read-only from the store (as `tillpoint shift report`
+    does), so rendering it asks nobody for the X/Z permission."""
+    from runtime.shift_report import build_report, report_document
+    from runtime.shift_requests import ReportResult
+
+    rt = ctx.register.runtime
+    vm = ReportViewModel(rt, devices=ctx.register.devices)
+    store, shift = rt.ports.shifts, rt.current_shift
+    if store is None or shift is None:
+        return ReportDialog(vm, None, ctx.parent, runner=ctx.runner,
+                            on_permission_refusal=lambda _m: None)  # fmt: skip
+    ops, figures = store.operations(shift.shift_id), store.sales_figures(shift.shift_id)
+    report = build_report("x", rt.store, shift, ops, figures, rt.ports.clock.now())
+    view = vm.view_of(ReportResult(shift, report, report_document(report)))
+    return ReportDialog(vm, view, ctx.parent, runner=ctx.runner)

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner, touch_button
+from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
 from pos_app.ui.screens_registry import ShotContext, screen
-from pos_app.ui.shift_common import ApprovalHook, OpsDialog, align_right, touch_field
+from pos_app.ui.shift_common import ApprovalHook, OpsDialog, align_right, ops_button, touch_field
 from pos_app.viewmodels.returns import ReceiptToReturn, ReturnsViewModel
 from pos_app.viewmodels.shift import Outcome
 
@@ -60,13 +60,13 @@ class ReturnDialog(OpsDialog):
         row = QHBoxLayout()
         self.balance = QLabel()
         self.balance.setObjectName("returnBalance")
-        self.refund_button = touch_button(
+        self.refund_button = ops_button(
             "Refund cash and finish", role="primary", on_click=self.refund
         )
         self.refund_button.setEnabled(False)
         row.addWidget(self.balance, 1)
         row.addWidget(self.refund_button)
-        row.addWidget(touch_button("Back to the sale", shortcut="Esc", on_click=self.accept))
+        row.addWidget(ops_button("Back to the sale", shortcut="Esc", on_click=self.accept))
         self.body.addLayout(row)
         self.resize(760, 640)
         self.receipt_field.setFocus()
@@ -79,7 +79,7 @@ class ReturnDialog(OpsDialog):
         self.receipt_field = touch_field("Scan the receipt's barcode or type its number", "receipt")
         self.receipt_field.returnPressed.connect(self.find)
         find.addWidget(self.receipt_field, 1)
-        find.addWidget(touch_button("Find", on_click=self.find))
+        find.addWidget(ops_button("Find", on_click=self.find))
         box.addLayout(find)
         self.receipt_label = QLabel("")
         self.receipt_label.setObjectName("receiptFound")
@@ -94,8 +94,8 @@ class ReturnDialog(OpsDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         box.addWidget(self.lines, 1)
         buttons = QHBoxLayout()
-        self.all_button = touch_button("Return everything", on_click=self.select_all)
-        self.return_button = touch_button(
+        self.all_button = ops_button("Return everything", on_click=self.select_all)
+        self.return_button = ops_button(
             "Return chosen lines",
             role="primary",
             shortcut="Ctrl+Return",
@@ -201,7 +201,7 @@ class ReturnDialog(OpsDialog):
         form.addRow("Item", self.item_field)
         form.addRow("Quantity", self.item_qty)
         form.addRow("Reason", self.reason)
-        self.item_button = touch_button(
+        self.item_button = ops_button(
             "Return item", role="primary", on_click=self.return_item, name="returnItemButton"
         )
         form.addRow(self.item_button)

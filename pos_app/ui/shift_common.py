@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from pos_app.ui.common import TOUCH_MIN_PX, MessageBanner, TaskRunner
+from pos_app.ui.common import TOUCH_MIN_PX, MessageBanner, TaskRunner, touch_button
 from pos_app.viewmodels.shift import Outcome
 from runtime.operations import Approval
 
@@ -50,6 +52,14 @@ def default_approval(
         return ask_approval(message, parent, permission_named(message), operator())
 
     return ask
+
+
+def ops_button(text: str, **kwargs: Any) -> QPushButton:
+    """A touch button (>= 44 px) that grows sideways but keeps its height in a dialog."""
+    button = touch_button(text, **kwargs)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    button.setMinimumHeight(max(TOUCH_MIN_PX, button.sizeHint().height() + 12))
+    return button
 
 
 def monospace_view(parent: QWidget | None = None) -> QPlainTextEdit:
@@ -114,7 +124,9 @@ class OpsDialog(QDialog):
             hint = "Choose one of: " + "; ".join(outcome.choices)
         elif outcome.needs_approval:
             hint = "A manager can approve it in the override dialog."
-        self.banner.show_message(outcome.message, "success" if outcome.ok else "warning", hint)
+        empty = outcome.ok and outcome.value in ([], ())  # "nothing found" is news, not success
+        kind = "info" if empty else "success" if outcome.ok else "warning"
+        self.banner.show_message(outcome.message, kind, hint)
 
     def run(
         self,

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner, touch_button
+from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
 from pos_app.ui.screens_registry import ShotContext, screen
-from pos_app.ui.shift_common import ApprovalHook, OpsDialog, touch_field
+from pos_app.ui.shift_common import ApprovalHook, OpsDialog, ops_button, touch_field
 from pos_app.viewmodels.shift import ShiftView, ShiftViewModel
 from runtime.shifts import Shift
 
@@ -50,7 +50,7 @@ class ShiftDialog(OpsDialog):
         row.setContentsMargins(0, 0, 0, 0)
         self.start_amount = touch_field("Start amount (cash in the drawer)", "startAmount")
         self.start_amount.returnPressed.connect(self.open_shift)
-        self.open_button = touch_button(
+        self.open_button = ops_button(
             "Open shift", role="primary", shortcut="Ctrl+O", on_click=self.open_shift
         )
         row.addWidget(self.start_amount, 2)
@@ -64,11 +64,11 @@ class ShiftDialog(OpsDialog):
         self.body.addWidget(self.others_label)
         self.body.addWidget(self.others)
         picks = QHBoxLayout()
-        self.resume_button = touch_button("Resume shift", on_click=self.resume)
-        self.declare_other_button = touch_button(
+        self.resume_button = ops_button("Resume shift", on_click=self.resume)
+        self.declare_other_button = ops_button(
             "Declare blind-closed shift…", on_click=self.declare_other
         )
-        self.close_other_button = touch_button(
+        self.close_other_button = ops_button(
             "Close blind-closed shift (Z)", on_click=self.close_other
         )
         for b in (self.resume_button, self.declare_other_button, self.close_other_button):
@@ -79,16 +79,16 @@ class ShiftDialog(OpsDialog):
         self.actions = QWidget()
         grid = QGridLayout(self.actions)
         grid.setContentsMargins(0, 0, 0, 0)
-        self.drawer_button = touch_button(
+        self.drawer_button = ops_button(
             "Drawer operation…", shortcut="Ctrl+D", on_click=self.drawer_operation
         )
-        self.declare_button = touch_button(
+        self.declare_button = ops_button(
             "Declare tenders…", role="primary", shortcut="Ctrl+T", on_click=self.declare
         )
-        self.x_button = touch_button("X report", shortcut="Ctrl+X", on_click=self.x_report)
-        self.suspend_button = touch_button("Suspend shift", on_click=self.suspend)
-        self.blind_button = touch_button("Blind close", on_click=self.blind_close)
-        self.close_button = touch_button(
+        self.x_button = ops_button("X report", shortcut="Ctrl+X", on_click=self.x_report)
+        self.suspend_button = ops_button("Suspend shift", on_click=self.suspend)
+        self.blind_button = ops_button("Blind close", on_click=self.blind_close)
+        self.close_button = ops_button(
             "Close shift (Z report)", role="danger", shortcut="Ctrl+Z", on_click=self.close_shift
         )
         buttons = (
@@ -102,7 +102,8 @@ class ShiftDialog(OpsDialog):
         for i, b in enumerate(buttons):
             grid.addWidget(b, i // 2, i % 2)
         self.body.addWidget(self.actions)
-        self.body.addWidget(touch_button("Done", shortcut="Esc", on_click=self.accept))
+        self.body.addStretch(1)
+        self.body.addWidget(ops_button("Done", shortcut="Esc", on_click=self.accept))
         self.child: OpsDialog | None = None  # the last sub-dialog (tests drive it)
         self.refresh()
 

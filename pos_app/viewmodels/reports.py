@@ -87,8 +87,12 @@ class ReportViewModel:
         if out.value is None:
             return Outcome(None, out.message, out.code, out.needs_approval, out.choices)
         got: ReportResult = out.value
+        view = self.view_of(got)
+        return Outcome.done(view, done.format(label=got.report.shift_label, z=got.report.z_number))
+
+    def view_of(self, got: ReportResult) -> ReportView:
         report = got.report
-        view = ReportView(
+        return ReportView(
             report.kind,
             "Z report" if report.kind == "z" else "X report",
             render_text(got.document, self.width),
@@ -96,7 +100,6 @@ class ReportViewModel:
             got.document,
             report,
         )
-        return Outcome.done(view, done.format(label=report.shift_label, z=report.z_number))
 
     def _balances(self, report: ShiftReport) -> list[BalanceRow]:
         rows = []
