@@ -78,6 +78,15 @@ class Downloader:
                     since, full, restarted, ahead = None, True, True, None
                     continue
                 ahead = None
+                if full and since is None and page.high_water == 0 and not page.items:
+                    # a server with no master data for the store (not imported yet): a full
+                    # download would sweep the register's whole catalogue away; keep it
+                    problems.append(
+                        f"the server has no master data for store {self.store_id} yet; "
+                        "the register keeps its own"
+                    )
+                    log.warning("download: %s", problems[-1])
+                    break
                 if page.store_id != self.store_id:
                     raise DownloadStopped(
                         f"the server sent store {page.store_id}'s data to store {self.store_id}"

@@ -128,6 +128,8 @@ class SyncService:
         self._upload_lock = threading.Lock()
         self._download_lock = threading.Lock()
         self._upload_wanted = threading.Event()
+        self._trigger_lock = threading.Lock()
+        self._upload_running = False
         self._scheduler: Any = None
         self._alert_source: str | None = None
         self._refresh_unsent()
@@ -337,6 +339,9 @@ class SyncService:
                         timezone=self.timezone),
             id="reconcile",
         )  # fmt: skip
+        from apscheduler.events import EVENT_JOB_MAX_INSTANCES
+
+        scheduler.add_listener(self._skipped, EVENT_JOB_MAX_INSTANCES)
         scheduler.start()
         self._scheduler = scheduler
 
@@ -348,18 +353,31 @@ class SyncService:
         self.transport.close()
 
     def trigger_upload(self) -> None:
-        """Upload soon, on the scheduler's thread. Returns at once (safe from any thread)."""
-        self._upload_wanted.set()
+        """Upload soon, on the scheduler's thread. Returns at once (safe from any thread).
+
+        While an upload job runs it just leaves a flag the job checks before it ends, so a
+        sale concluded during an upload is sent by the same job."""
+        with self._trigger_lock:
+            self._upload_wanted.set()
+            if self._upload_running:
+                return
         self._run_soon("upload")
 
-    def _run_soon(self, job_id: str) -> None:
+    def _run_soon(self, job_id: str, delay: float = 0.0) -> None:
         scheduler = self._scheduler
         if scheduler is None:
             return
+        when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay)
         try:
-            scheduler.modify_job(job_id, next_run_time=dt.datetime.now(dt.UTC))
+            scheduler.modify_job(job_id, next_run_time=when)
         except Exception:  # noqa: BLE001 - stopping, or the job is gone: the schedule remains
             log.debug("could not reschedule %s", job_id, exc_info=True)
+
+    def _skipped(self, event: Any) -> None:
+        """A run skipped because the job was still finishing (max_instances=1): a trigger
+        that came in that moment runs the job again shortly."""
+        if event.job_id == "upload" and self._upload_wanted.is_set():
+            self._run_soon("upload", delay=0.05)
 
     def _health_job(self) -> None:
         was_online = self.online()
@@ -368,13 +386,26 @@ class SyncService:
             self._run_soon("download")
 
     def _upload_job(self) -> None:
-        while True:
+        with self._trigger_lock:
+            self._upload_running = True
             self._upload_wanted.clear()
-            self._refresh_unsent()
-            if not self.online() or self._state.current.unsent == 0:
-                return
-            if self.upload() is None or not self._upload_wanted.is_set():
-                return
+        try:
+            while True:
+                self._refresh_unsent()
+                if not self.online() or self._state.current.unsent == 0:
+                    return
+                if self.upload() is None:
+                    return
+                with self._trigger_lock:
+                    if not self._upload_wanted.is_set():
+                        return
+                    self._upload_wanted.clear()
+        finally:
+            with self._trigger_lock:
+                self._upload_running = False
+                again = self._upload_wanted.is_set() and self.online()
+            if again:  # a trigger after the last look: run again as soon as this one ended
+                self._run_soon("upload", delay=0.05)
 
     def _download_job(self) -> None:
         if self.online():

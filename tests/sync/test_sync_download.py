@@ -152,3 +152,19 @@ def test_a_page_that_cannot_be_applied_stops_with_the_cursor_unchanged(
         assert service.state.alert is None  # a later success clears the alert
     finally:
         service.stop()
+
+
+def test_an_empty_server_never_sweeps_the_register_catalogue(
+    server: LiveServer, register_db: Path
+) -> None:
+    db = open_database(register_db)
+    service = service_for(server, db)
+    try:
+        before = len(prices(db))
+        result = service.download()
+        assert result is not None and result.pages == 0
+        assert "no master data for store S001 yet" in result.problems[0]
+        assert len(prices(db)) == before > 0
+    finally:
+        service.stop()
+        db.close()

@@ -43,6 +43,23 @@ def test_a_concluded_sale_is_uploaded_on_the_scheduler_thread(rig: Rig) -> None:
     wait_for(lambda: len(rig.server_rows()) == 2, "the sale on the server")
     wait_for(lambda: rig.service.state.unsent == 0, "the unsent count")
     assert uploads and threading.main_thread().name not in uploads
+    for _ in range(6):  # a rush: triggers while an upload runs are never lost
+        rig.sell(lines=1)
+    wait_for(lambda: len(rig.server_rows()) == 8, "every sale of the rush on the server")
+
+
+def test_a_slow_server_counts_as_offline(
+    server: LiveServer, register_db: Path, file_keyring: FileKeyring
+) -> None:
+    with (
+        FaultProxy.to(server.base_url) as proxy,
+        Rig.activated(server, register_db, url=proxy.url, realtime_timeout=0.3) as rig,
+    ):
+        proxy.enqueue(Fault.delay(1.5), path="/v1/health")
+        assert not rig.service.check_health()
+        assert rig.service.state.online is False
+        assert "did not answer in time" in rig.service.state.reason
+        assert rig.service.check_health()  # the next (prompt) answer brings it back
 
 
 def test_offline_then_health_check_brings_it_back_and_uploads(

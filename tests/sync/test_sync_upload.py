@@ -167,3 +167,23 @@ def test_a_deactivated_register_gets_401_and_an_alert(rig: Rig) -> None:
     assert state.online is False
     assert rig.service.unsent().count == 2
     assert len(rig.sleeps) == 0  # a 401 is never retried
+
+
+def test_a_payload_conflict_stops_uploading_with_an_alert_and_keeps_the_rows(rig: Rig) -> None:
+    rig.sell()
+    assert rig.service.upload() is not None
+    with rig.register.database.write("test") as conn:  # seq 2 now differs from the server's
+        conn.execute(
+            "UPDATE outbox SET payload_sha256 = ? WHERE register_id = ? AND device_seq = 2",
+            ("0" * 64, REGISTER),
+        )
+    _reset_acked(rig, 1)
+    rig.sell()
+
+    assert rig.service.upload() is None
+    alert = rig.service.state.alert
+    assert alert is not None and "payload_conflict" in alert and "kept" in alert
+    assert acked_through(rig.register.database, REGISTER) == 1  # nothing past the conflict
+    assert rig.local_seqs() == [1, 2, 3]
+    assert [s for s, *_ in rig.server_rows()] == [1, 2]
+    assert any("now arrives with" in message for message in rig.alerts())
