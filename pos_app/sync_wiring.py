@@ -59,4 +59,12 @@ def open_sync(register: Register, *, start: bool = True, **options: Any) -> Sync
     except (NotActivated, CredentialsError) as exc:
         log.warning("sync is off: %s", exc)
         return None
+    opened = register.runtime.register.register_id
+    if service.config.register_id != opened:
+        log.error(
+            "sync is off: this database was activated as register %s, not %s",
+            service.config.register_id, opened,
+        )  # fmt: skip
+        service.stop()
+        return None
     return attach_sync(register, service, start=start)

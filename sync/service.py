@@ -280,6 +280,9 @@ class SyncService:
             return None
         except SyncFailure:
             return None
+        except ValueError as exc:  # the store's timezone is not one this machine knows
+            log.error("reconciliation of %s not possible: %s", day, exc)
+            return None
         self._state.update(last_reconciliation=result.summary())
         return result
 
