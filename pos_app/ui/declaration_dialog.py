@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
+from pos_app.ui.i18n import tr
 from pos_app.ui.screens_registry import ShotContext, screen
 from pos_app.ui.shift_common import ApprovalHook, OpsDialog, align_right, ops_button, touch_field
 from pos_app.viewmodels.drawer import DeclarationViewModel, TenderCount
@@ -38,7 +39,7 @@ class DeclarationDialog(OpsDialog):
         on_permission_refusal: ApprovalHook | None = None,
         reports: ReportViewModel | None = None,
     ) -> None:
-        title = "Tender declaration" + (" (blind-closed shift)" if vm.shift_id else "")
+        title = tr("Tender declaration") + (tr(" (blind-closed shift)") if vm.shift_id else "")
         super().__init__(title, parent, runner=runner, on_permission_refusal=on_permission_refusal)
         self.vm = vm
         self.reports = reports
@@ -56,15 +57,15 @@ class DeclarationDialog(OpsDialog):
         self.body.addWidget(self.grand)
         row = QHBoxLayout()
         self.declare_button = ops_button(
-            "Declare", role="primary", shortcut="Ctrl+Return", on_click=self.declare
+            tr("Declare"), role="primary", shortcut="Ctrl+Return", on_click=self.declare
         )
         self.close_button = ops_button(
-            "Close shift (Z report)", role="danger", on_click=self.close_shift
+            tr("Close shift (Z report)"), role="danger", on_click=self.close_shift
         )
         self.close_button.setEnabled(False)
         row.addWidget(self.declare_button)
         row.addWidget(self.close_button)
-        row.addWidget(ops_button("Cancel", shortcut="Esc", on_click=self.reject))
+        row.addWidget(ops_button(tr("Cancel"), shortcut="Esc", on_click=self.reject))
         self.body.addLayout(row)
         self.report_dialog: OpsDialog | None = None
         self._update_totals()
@@ -88,7 +89,7 @@ class DeclarationDialog(OpsDialog):
                 field = QLineEdit()
                 field.setObjectName(f"count_{tid}_{row.value}")
                 field.setValidator(QIntValidator(0, 999_999, field))
-                field.setPlaceholderText("0")
+                field.setPlaceholderText(tr("0"))
                 field.setAlignment(align_right())
                 field.textEdited.connect(lambda text, t=tid, v=row.value: self._count(t, v, text))
                 table.setCellWidget(r, 1, field)

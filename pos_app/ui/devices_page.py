@@ -19,12 +19,17 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.common import TOUCH_MIN_PX, MessageBanner, TaskRunner
+from pos_app.ui.i18n import tr
 from pos_app.ui.screens_registry import ShotContext, screen
 from pos_app.ui.shift_common import ops_button
 from pos_app.viewmodels.devices import DeviceRow, DevicesViewModel
 from pos_app.viewmodels.shift import Outcome
 
-_COLUMNS = ["Device", "Kind", "Driver", "State", "Health", "Detail"]
+
+def _columns() -> list[str]:  # translated when a widget is built
+    return [tr("Device"), tr("Kind"), tr("Driver"), tr("State"), tr("Health"), tr("Detail")]
+
+
 _HEALTH_COLOURS = {"ok": "#1a7f37", "problem": "#b42318"}
 
 
@@ -38,7 +43,7 @@ class DevicesPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("devicesPage")
-        self.setWindowTitle("Devices")
+        self.setWindowTitle(tr("Devices"))
         self.vm = vm
         self.runner = runner or TaskRunner("devices", self)
         self.last_outcome: Outcome[Any] | None = None
@@ -49,9 +54,9 @@ class DevicesPage(QWidget):
         self.profile.setObjectName("hardwareProfile")
         self.profile.setWordWrap(True)
         box.addWidget(self.profile)
-        self.table = QTableWidget(0, len(_COLUMNS))
+        self.table = QTableWidget(0, len(_columns()))
         self.table.setObjectName("deviceTable")
-        self.table.setHorizontalHeaderLabels(_COLUMNS)
+        self.table.setHorizontalHeaderLabels(_columns())
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(TOUCH_MIN_PX)
         header = self.table.horizontalHeader()
@@ -60,9 +65,11 @@ class DevicesPage(QWidget):
         box.addWidget(self.table, 1)
         row = QHBoxLayout()
         self.health_button = ops_button(
-            "Check all devices", role="primary", shortcut="Ctrl+H", on_click=self.check_health
+            tr("Check all devices"), role="primary", shortcut="Ctrl+H", on_click=self.check_health
         )
-        self.print_button = ops_button("Test print", shortcut="Ctrl+P", on_click=self.test_print)
+        self.print_button = ops_button(
+            tr("Test print"), shortcut="Ctrl+P", on_click=self.test_print
+        )
         row.addWidget(self.health_button)
         row.addWidget(self.print_button)
         box.addLayout(row)

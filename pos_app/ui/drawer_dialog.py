@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
+from pos_app.ui.i18n import tr
 from pos_app.ui.screens_registry import ShotContext, screen
 from pos_app.ui.shift_common import ApprovalHook, OpsDialog, ops_button, touch_field
 from pos_app.viewmodels.drawer import Choice, DrawerAction, DrawerViewModel
@@ -34,7 +35,10 @@ class DrawerDialog(OpsDialog):
         action: DrawerAction = DrawerAction.SAFE_DROP,
     ) -> None:
         super().__init__(
-            "Drawer operation", parent, runner=runner, on_permission_refusal=on_permission_refusal
+            tr("Drawer operation"),
+            parent,
+            runner=runner,
+            on_permission_refusal=on_permission_refusal,
         )
         self.vm = vm
         self.action = action
@@ -54,26 +58,26 @@ class DrawerDialog(OpsDialog):
         form = QFormLayout()
         self.tender = QComboBox()
         self.tender.setMinimumHeight(TOUCH_MIN_PX)
-        self.amount = touch_field("Amount, e.g. 50.00", "drawerAmount")
+        self.amount = touch_field(tr("Amount, e.g. 50.00"), "drawerAmount")
         self.amount.returnPressed.connect(self.record)
         self.reason = QComboBox()
         self.reason.setObjectName("drawerReason")
         self.reason.setMinimumHeight(TOUCH_MIN_PX)
-        self.bag = touch_field("Bank bag number", "bagNumber")
-        self.comment = touch_field("Comment (optional)", "drawerComment")
-        form.addRow("Tender", self.tender)
-        form.addRow("Amount", self.amount)
-        form.addRow("Reason", self.reason)
-        form.addRow("Bag number", self.bag)
-        form.addRow("Comment", self.comment)
+        self.bag = touch_field(tr("Bank bag number"), "bagNumber")
+        self.comment = touch_field(tr("Comment (optional)"), "drawerComment")
+        form.addRow(tr("Tender"), self.tender)
+        form.addRow(tr("Amount"), self.amount)
+        form.addRow(tr("Reason"), self.reason)
+        form.addRow(tr("Bag number"), self.bag)
+        form.addRow(tr("Comment"), self.comment)
         self.form = form
         self.body.addLayout(form)
         self.record_button = ops_button(
-            "Record", role="primary", shortcut="Ctrl+Return", on_click=self.record
+            tr("Record"), role="primary", shortcut="Ctrl+Return", on_click=self.record
         )
         self.body.addStretch(1)
         self.body.addWidget(self.record_button)
-        self.body.addWidget(ops_button("Close", shortcut="Esc", on_click=self.accept))
+        self.body.addWidget(ops_button(tr("Close"), shortcut="Esc", on_click=self.accept))
         self._reasons: dict[DrawerAction, list[Choice]] = {}
         self._load()
 
@@ -98,9 +102,9 @@ class DrawerDialog(OpsDialog):
         self.reason.clear()
         reasons = self._reasons.get(action, [])
         if action is DrawerAction.NO_SALE:
-            self.reason.addItem("No reason", "")
+            self.reason.addItem(tr("No reason"), "")
         elif reasons:
-            self.reason.addItem("Choose a reason…", "")
+            self.reason.addItem(tr("Choose a reason…"), "")
         for c in reasons:
             self.reason.addItem(c.text, c.key)
         shows_reason = action.needs_reason or (action is DrawerAction.NO_SALE and bool(reasons))

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
+from pos_app.ui.i18n import tr
 from pos_app.ui.screens_registry import ShotContext, screen
 from pos_app.ui.shift_common import (
     ApprovalHook,
@@ -30,7 +31,9 @@ from pos_app.ui.shift_common import (
 )
 from pos_app.viewmodels.journal import JournalCriteria, JournalRow, JournalViewModel, ReceiptPreview
 
-_COLUMNS = ["Receipt", "Ended", "Operator", "Total", "State", "Lines"]
+
+def _columns() -> list[str]:  # translated when a widget is built
+    return [tr("Receipt"), tr("Ended"), tr("Operator"), tr("Total"), tr("State"), tr("Lines")]
 
 
 class JournalDialog(OpsDialog):
@@ -43,35 +46,38 @@ class JournalDialog(OpsDialog):
         on_permission_refusal: ApprovalHook | None = None,
     ) -> None:
         super().__init__(
-            "Electronic journal", parent, runner=runner, on_permission_refusal=on_permission_refusal
+            tr("Electronic journal"),
+            parent,
+            runner=runner,
+            on_permission_refusal=on_permission_refusal,
         )
         self.vm = vm
         self.rows: list[JournalRow] = []
         self.preview: ReceiptPreview | None = None
         form = QGridLayout()
-        self.receipt = touch_field("Receipt number", "journalReceipt")
-        self.date_from = touch_field("From day (2026-03-31)", "journalFrom")
-        self.date_to = touch_field("To day", "journalTo")
-        self.operator = touch_field("Operator id", "journalOperator")
-        self.min_amount = touch_field("Lowest total", "journalMin")
-        self.max_amount = touch_field("Highest total", "journalMax")
+        self.receipt = touch_field(tr("Receipt number"), "journalReceipt")
+        self.date_from = touch_field(tr("From day (2026-03-31)"), "journalFrom")
+        self.date_to = touch_field(tr("To day"), "journalTo")
+        self.operator = touch_field(tr("Operator id"), "journalOperator")
+        self.min_amount = touch_field(tr("Lowest total"), "journalMin")
+        self.max_amount = touch_field(tr("Highest total"), "journalMax")
         fields = (self.receipt, self.operator, self.date_from, self.date_to,
                   self.min_amount, self.max_amount)  # fmt: skip
         for i, field in enumerate(fields):
             form.addWidget(field, i // 2, i % 2)
             field.returnPressed.connect(self.search)
         self.search_button = ops_button(
-            "Search", role="primary", shortcut="Ctrl+F", on_click=self.search
+            tr("Search"), role="primary", shortcut="Ctrl+F", on_click=self.search
         )
-        self.clear_button = ops_button("Clear", on_click=self.clear_criteria)
+        self.clear_button = ops_button(tr("Clear"), on_click=self.clear_criteria)
         form.addWidget(self.search_button, 0, 2)
         form.addWidget(self.clear_button, 1, 2)
         self.body.addLayout(form)
 
         split = QSplitter()
-        self.results = QTableWidget(0, len(_COLUMNS))
+        self.results = QTableWidget(0, len(_columns()))
         self.results.setObjectName("journalResults")
-        self.results.setHorizontalHeaderLabels(_COLUMNS)
+        self.results.setHorizontalHeaderLabels(_columns())
         self.results.verticalHeader().setVisible(False)
         self.results.verticalHeader().setDefaultSectionSize(TOUCH_MIN_PX)
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -85,13 +91,15 @@ class JournalDialog(OpsDialog):
         right = QWidget()
         rbox = QVBoxLayout(right)
         rbox.setContentsMargins(0, 0, 0, 0)
-        self.preview_label = QLabel("Pick a transaction to see its receipt.")
+        self.preview_label = QLabel(tr("Pick a transaction to see its receipt."))
         self.preview_view = monospace_view()
         rbox.addWidget(self.preview_label)
         rbox.addWidget(self.preview_view, 1)
         actions = QHBoxLayout()
-        self.reprint_button = ops_button("Reprint (copy)", shortcut="Ctrl+R", on_click=self.reprint)
-        self.gift_button = ops_button("Gift receipt", shortcut="Ctrl+G", on_click=self.gift)
+        self.reprint_button = ops_button(
+            tr("Reprint (copy)"), shortcut="Ctrl+R", on_click=self.reprint
+        )
+        self.gift_button = ops_button(tr("Gift receipt"), shortcut="Ctrl+G", on_click=self.gift)
         for b in (self.reprint_button, self.gift_button):
             b.setEnabled(False)
             actions.addWidget(b)
@@ -99,7 +107,7 @@ class JournalDialog(OpsDialog):
         split.addWidget(right)
         split.setSizes([520, 420])
         self.body.addWidget(split, 1)
-        self.body.addWidget(ops_button("Close", shortcut="Esc", on_click=self.accept))
+        self.body.addWidget(ops_button(tr("Close"), shortcut="Esc", on_click=self.accept))
         self.resize(1000, 700)
         self.receipt.setFocus()
 

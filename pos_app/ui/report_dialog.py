@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
+from pos_app.ui.i18n import tr
 from pos_app.ui.screens_registry import ShotContext, screen
 from pos_app.ui.shift_common import ApprovalHook, OpsDialog, align_right, monospace_view, ops_button
 from pos_app.viewmodels.reports import ReportView, ReportViewModel
@@ -34,11 +35,11 @@ class ReportDialog(OpsDialog):
         on_permission_refusal: ApprovalHook | None = None,
     ) -> None:
         super().__init__(
-            "Shift report", parent, runner=runner, on_permission_refusal=on_permission_refusal
+            tr("Shift report"), parent, runner=runner, on_permission_refusal=on_permission_refusal
         )
         self.vm = vm
         self.view: ReportView | None = None
-        self.heading = QLabel("Building the report…")
+        self.heading = QLabel(tr("Building the report…"))
         self.heading.setObjectName("reportHeading")
         self.body.addWidget(self.heading)
         self.text = monospace_view()
@@ -56,11 +57,11 @@ class ReportDialog(OpsDialog):
         self.body.addWidget(self.balances)
         row = QHBoxLayout()
         self.print_button = ops_button(
-            "Print", role="primary", shortcut="Ctrl+P", on_click=self.print_report
+            tr("Print"), role="primary", shortcut="Ctrl+P", on_click=self.print_report
         )
         self.print_button.setEnabled(False)
         row.addWidget(self.print_button)
-        row.addWidget(ops_button("Close", shortcut="Esc", on_click=self.accept))
+        row.addWidget(ops_button(tr("Close"), shortcut="Esc", on_click=self.accept))
         self.body.addLayout(row)
         self.resize(640, 760)
         if view is not None:

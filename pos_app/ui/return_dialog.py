@@ -25,12 +25,22 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
+from pos_app.ui.i18n import tr
 from pos_app.ui.screens_registry import ShotContext, screen
 from pos_app.ui.shift_common import ApprovalHook, OpsDialog, align_right, ops_button, touch_field
 from pos_app.viewmodels.returns import ReceiptToReturn, ReturnsViewModel
 from pos_app.viewmodels.shift import Outcome
 
-_COLUMNS = ["Item", "Sold", "Returned", "Can return", "Refund each", "Return now"]
+
+def _columns() -> list[str]:  # translated when a widget is built
+    return [
+        tr("Item"),
+        tr("Sold"),
+        tr("Returned"),
+        tr("Can return"),
+        tr("Refund each"),
+        tr("Return now"),
+    ]
 
 
 def _qty(value: Decimal) -> str:
@@ -47,7 +57,7 @@ class ReturnDialog(OpsDialog):
         on_permission_refusal: ApprovalHook | None = None,
     ) -> None:
         super().__init__(
-            "Return", parent, runner=runner, on_permission_refusal=on_permission_refusal
+            tr("Return"), parent, runner=runner, on_permission_refusal=on_permission_refusal
         )
         self.vm = vm
         self.receipt: ReceiptToReturn | None = None
@@ -61,12 +71,12 @@ class ReturnDialog(OpsDialog):
         self.balance = QLabel()
         self.balance.setObjectName("returnBalance")
         self.refund_button = ops_button(
-            "Refund cash and finish", role="primary", on_click=self.refund
+            tr("Refund cash and finish"), role="primary", on_click=self.refund
         )
         self.refund_button.setEnabled(False)
         row.addWidget(self.balance, 1)
         row.addWidget(self.refund_button)
-        row.addWidget(ops_button("Back to the sale", shortcut="Esc", on_click=self.accept))
+        row.addWidget(ops_button(tr("Back to the sale"), shortcut="Esc", on_click=self.accept))
         self.body.addLayout(row)
         self.resize(760, 640)
         self.receipt_field.setFocus()
@@ -76,17 +86,19 @@ class ReturnDialog(OpsDialog):
         page = QWidget()
         box = QVBoxLayout(page)
         find = QHBoxLayout()
-        self.receipt_field = touch_field("Scan the receipt's barcode or type its number", "receipt")
+        self.receipt_field = touch_field(
+            tr("Scan the receipt's barcode or type its number"), "receipt"
+        )
         self.receipt_field.returnPressed.connect(self.find)
         find.addWidget(self.receipt_field, 1)
-        find.addWidget(ops_button("Find", on_click=self.find))
+        find.addWidget(ops_button(tr("Find"), on_click=self.find))
         box.addLayout(find)
         self.receipt_label = QLabel("")
         self.receipt_label.setObjectName("receiptFound")
         box.addWidget(self.receipt_label)
-        self.lines = QTableWidget(0, len(_COLUMNS))
+        self.lines = QTableWidget(0, len(_columns()))
         self.lines.setObjectName("returnLines")
-        self.lines.setHorizontalHeaderLabels(_COLUMNS)
+        self.lines.setHorizontalHeaderLabels(_columns())
         self.lines.verticalHeader().setVisible(False)
         self.lines.verticalHeader().setDefaultSectionSize(TOUCH_MIN_PX)
         header = self.lines.horizontalHeader()
@@ -94,9 +106,9 @@ class ReturnDialog(OpsDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         box.addWidget(self.lines, 1)
         buttons = QHBoxLayout()
-        self.all_button = ops_button("Return everything", on_click=self.select_all)
+        self.all_button = ops_button(tr("Return everything"), on_click=self.select_all)
         self.return_button = ops_button(
-            "Return chosen lines",
+            tr("Return chosen lines"),
             role="primary",
             shortcut="Ctrl+Return",
             on_click=self.return_lines,
@@ -131,7 +143,7 @@ class ReturnDialog(OpsDialog):
                 self.lines.setItem(r, c, item)
             field = QLineEdit()
             field.setObjectName(f"return_{row.line_id}")
-            field.setPlaceholderText("0")
+            field.setPlaceholderText(tr("0"))
             field.setAlignment(align_right())
             field.setEnabled(row.returnable > 0)
             if row.blocked:
@@ -193,16 +205,16 @@ class ReturnDialog(OpsDialog):
     def _without_receipt(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
-        self.item_field = touch_field("Scan the item or type its number", "returnItem")
-        self.item_qty = touch_field("1", "returnQty")
+        self.item_field = touch_field(tr("Scan the item or type its number"), "returnItem")
+        self.item_qty = touch_field(tr("1"), "returnQty")
         self.reason = QComboBox()
         self.reason.setObjectName("returnReason")
         self.reason.setMinimumHeight(TOUCH_MIN_PX)
-        form.addRow("Item", self.item_field)
-        form.addRow("Quantity", self.item_qty)
-        form.addRow("Reason", self.reason)
+        form.addRow(tr("Item"), self.item_field)
+        form.addRow(tr("Quantity"), self.item_qty)
+        form.addRow(tr("Reason"), self.reason)
         self.item_button = ops_button(
-            "Return item", role="primary", on_click=self.return_item, name="returnItemButton"
+            tr("Return item"), role="primary", on_click=self.return_item, name="returnItemButton"
         )
         form.addRow(self.item_button)
         self.item_field.returnPressed.connect(self.item_qty.setFocus)
@@ -213,7 +225,7 @@ class ReturnDialog(OpsDialog):
 
         def show(found: list[tuple[str, str]]) -> None:
             self.reason.clear()
-            self.reason.addItem("Choose a reason…", "")
+            self.reason.addItem(tr("Choose a reason…"), "")
             for code, name in found:
                 self.reason.addItem(f"{name} ({code})", code)
 

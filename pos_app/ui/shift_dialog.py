@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_app.ui.common import TOUCH_MIN_PX, TaskRunner
+from pos_app.ui.i18n import tr
 from pos_app.ui.screens_registry import ShotContext, screen
 from pos_app.ui.shift_common import ApprovalHook, OpsDialog, ops_button, touch_field
 from pos_app.viewmodels.shift import ShiftView, ShiftViewModel
@@ -36,10 +37,13 @@ class ShiftDialog(OpsDialog):
         on_permission_refusal: ApprovalHook | None = None,
     ) -> None:
         super().__init__(
-            "Shift and drawer", parent, runner=runner, on_permission_refusal=on_permission_refusal
+            tr("Shift and drawer"),
+            parent,
+            runner=runner,
+            on_permission_refusal=on_permission_refusal,
         )
         self.vm = vm
-        self.status = QLabel("Reading the shift…")
+        self.status = QLabel(tr("Reading the shift…"))
         self.status.setObjectName("shiftStatus")
         self.status.setWordWrap(True)
         self.body.addWidget(self.status)
@@ -48,10 +52,10 @@ class ShiftDialog(OpsDialog):
         self.opening = QWidget()
         row = QHBoxLayout(self.opening)
         row.setContentsMargins(0, 0, 0, 0)
-        self.start_amount = touch_field("Start amount (cash in the drawer)", "startAmount")
+        self.start_amount = touch_field(tr("Start amount (cash in the drawer)"), "startAmount")
         self.start_amount.returnPressed.connect(self.open_shift)
         self.open_button = ops_button(
-            "Open shift", role="primary", shortcut="Ctrl+O", on_click=self.open_shift
+            tr("Open shift"), role="primary", shortcut="Ctrl+O", on_click=self.open_shift
         )
         row.addWidget(self.start_amount, 2)
         row.addWidget(self.open_button, 1)
@@ -60,16 +64,16 @@ class ShiftDialog(OpsDialog):
         self.others = QListWidget()
         self.others.setObjectName("otherShifts")
         self.others.setMinimumHeight(TOUCH_MIN_PX * 2)
-        self.others_label = QLabel("Suspended and blind-closed shifts of the store:")
+        self.others_label = QLabel(tr("Suspended and blind-closed shifts of the store:"))
         self.body.addWidget(self.others_label)
         self.body.addWidget(self.others)
         picks = QHBoxLayout()
-        self.resume_button = ops_button("Resume shift", on_click=self.resume)
+        self.resume_button = ops_button(tr("Resume shift"), on_click=self.resume)
         self.declare_other_button = ops_button(
-            "Declare blind-closed shift…", on_click=self.declare_other
+            tr("Declare blind-closed shift…"), on_click=self.declare_other
         )
         self.close_other_button = ops_button(
-            "Close blind-closed shift (Z)", on_click=self.close_other
+            tr("Close blind-closed shift (Z)"), on_click=self.close_other
         )
         for b in (self.resume_button, self.declare_other_button, self.close_other_button):
             picks.addWidget(b)
@@ -80,16 +84,19 @@ class ShiftDialog(OpsDialog):
         grid = QGridLayout(self.actions)
         grid.setContentsMargins(0, 0, 0, 0)
         self.drawer_button = ops_button(
-            "Drawer operation…", shortcut="Ctrl+D", on_click=self.drawer_operation
+            tr("Drawer operation…"), shortcut="Ctrl+D", on_click=self.drawer_operation
         )
         self.declare_button = ops_button(
-            "Declare tenders…", role="primary", shortcut="Ctrl+T", on_click=self.declare
+            tr("Declare tenders…"), role="primary", shortcut="Ctrl+T", on_click=self.declare
         )
-        self.x_button = ops_button("X report", shortcut="Ctrl+X", on_click=self.x_report)
-        self.suspend_button = ops_button("Suspend shift", on_click=self.suspend)
-        self.blind_button = ops_button("Blind close", on_click=self.blind_close)
+        self.x_button = ops_button(tr("X report"), shortcut="Ctrl+X", on_click=self.x_report)
+        self.suspend_button = ops_button(tr("Suspend shift"), on_click=self.suspend)
+        self.blind_button = ops_button(tr("Blind close"), on_click=self.blind_close)
         self.close_button = ops_button(
-            "Close shift (Z report)", role="danger", shortcut="Ctrl+Z", on_click=self.close_shift
+            tr("Close shift (Z report)"),
+            role="danger",
+            shortcut="Ctrl+Z",
+            on_click=self.close_shift,
         )
         buttons = (
             self.drawer_button,
@@ -103,7 +110,7 @@ class ShiftDialog(OpsDialog):
             grid.addWidget(b, i // 2, i % 2)
         self.body.addWidget(self.actions)
         self.body.addStretch(1)
-        self.body.addWidget(ops_button("Done", shortcut="Esc", on_click=self.accept))
+        self.body.addWidget(ops_button(tr("Done"), shortcut="Esc", on_click=self.accept))
         self.child: OpsDialog | None = None  # the last sub-dialog (tests drive it)
         self.refresh()
 

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from pos_app.composition import Register
+from pos_app.composition import Register, ensure_open_shift
 from pos_app.ui.declaration_dialog import DeclarationDialog
 from pos_app.ui.drawer_dialog import DrawerDialog
 from pos_app.ui.report_dialog import ReportDialog
@@ -192,3 +192,24 @@ def test_bad_amount_is_refused_calmly_and_suspend_resume(qtbot: QtBot, register:
     dialog.resume()
     _settled(dialog)
     assert rt.current_shift is not None and rt.current_shift.label == label
+
+
+def test_every_back_office_screen_opens_touch_sized(qtbot: QtBot, register: Register) -> None:
+    from pos_app.ui.common import TaskRunner
+    from pos_app.ui.shift_menu import OPS, open_ops
+
+    ensure_open_shift(register.runtime)
+    runner = TaskRunner("ops-test")
+    for name in OPS:
+        widget = open_ops(name, register, runner, None)
+        qtbot.addWidget(widget)
+        assert runner.wait_idle()
+        assert widget.isVisible(), name
+        assert touch_sized(widget) == [], name
+        assert not widget.banner.isVisible() or "ready" in widget.banner.text(), (
+            name,
+            widget.banner.text(),
+        )
+        widget.close()
+    with pytest.raises(ValueError, match="choose one of"):
+        open_ops("nope", register, runner, None)
