@@ -12,11 +12,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sf_support import (
     ServerHandle,
+    ServiceSync,
     Till,
     assert_digests_match,
     assert_exactly_once,
+    local_sales,
     unacked_count,
 )
 
@@ -84,6 +87,52 @@ def test_sigkill_during_upload_loses_and_doubles_nothing(server: ServerHandle, t
     done = subprocess.run(argv, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() == ["ready", "done"]
+    assert unacked_count(till.db_file) == 0
+    assert_exactly_once(server, till.db_file)
+    assert_digests_match(server, till.db_file)
+
+
+@pytest.mark.slow  # four register processes started and killed: ~10-20 s
+def test_sigkill_while_selling_and_uploading_in_the_app_path(
+    server: ServerHandle, till: Till, tmp_path: Path
+) -> None:
+    """The register process sells and its started sync client uploads after every sale; it is
+    killed four times at random moments, then restarted: every sale it saw concluded is in its
+    database, and after a sync exactly once on the server."""
+    repo = Path(__file__).resolve().parents[2]
+    keyring_file = tmp_path / "keyring.json"
+    sync = ServiceSync(till, server.base_url, server.code("R1"), keyring_file)
+    sync.service.stop()
+    till.close()  # the child processes open the register
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(repo / "tests" / "sync"), str(repo / "tests" / "channel_server")]
+    )
+    env["PYTHON_KEYRING_BACKEND"] = "sync_support.FileKeyring"
+    env["TILLPOINT_TEST_KEYRING_FILE"] = str(keyring_file)
+    log = tmp_path / "concluded.log"
+    rng = random.Random(3)
+    uploaded: list[int] = []
+    try:
+        for round_no in range(4):
+            argv = [sys.executable, str(CHILD), "sell", str(till.db_file), "R1", str(log)]
+            child = subprocess.Popen([*argv, str(round_no)], stdout=subprocess.PIPE, env=env)
+            assert child.stdout is not None
+            assert child.stdout.readline().strip() == b"ready"
+            time.sleep(rng.uniform(0.4, 1.0))
+            os.kill(child.pid, signal.SIGKILL)
+            assert child.wait(timeout=30) == -signal.SIGKILL
+            child.stdout.close()
+            uploaded.append(len(server.sale_counts()))
+        concluded = log.read_text().split()
+        assert len(concluded) > 10
+        assert set(concluded) <= set(local_sales(till.db_file))  # durable before it was logged
+        assert uploaded[-1] > 0, uploaded  # the scheduler did upload between the kills
+        sync.reopen()
+        report = sync.cycle(reconcile=True)
+        assert report.ok, report
+    finally:
+        sync.close()
     assert unacked_count(till.db_file) == 0
     assert_exactly_once(server, till.db_file)
     assert_digests_match(server, till.db_file)
