@@ -43,6 +43,7 @@ from local_db.master_entities import (
     conversion_entity,
     table_entities,
 )
+from local_db.master_fields import MissingParent, RowError
 from local_db.master_product import ProductEntity
 from local_db.sync_state import (
     SyncCursor,
@@ -57,6 +58,7 @@ from local_db.sync_state import (
 from local_db.timefmt import format_utc
 
 UPSERT, DELETE = "upsert", "delete"
+WAITING = "waiting for "  # master_documents.error of a row set aside until its parent arrives
 MAX_PROBLEMS = 200  # a page of 5,000 broken rows reports the first ones and a count
 
 
@@ -81,6 +83,7 @@ class ApplyResult:
     swept: int = 0  # rows removed at the end of a full download (not sent again)
     full_download_finished: bool = False
     cursor: SyncCursor | None = None  # the cursor stored with the page
+    waiting: int = 0  # rows set aside until their parent arrives (see docs/master-data.md)
 
 
 class MasterApplyError(Exception):
@@ -220,14 +223,23 @@ class _Page:
     ignored: int = 0
     problems: list[str] = field(default_factory=list)
     good: list[tuple[str, str]] = field(default_factory=list)  # known (entity, key) written
+    deferred: int = 0  # rows set aside this page to wait for their parent
 
     def problem(self, text: str) -> None:
         self.ignored += 1
         if len(self.problems) < MAX_PROBLEMS:
             self.problems.append(text)
 
-    def bad_row(self, item: MasterItem, reason: str) -> None:
-        self.problem(f"{item.entity} {item.key}: {reason}")
+    def bad_row(self, item: MasterItem, error: RowError) -> None:
+        """Keep the row aside in master_documents: waiting for its parent (retried when that
+        arrives, see `_retry_waiting`), or broken (reported now)."""
+        if isinstance(error, MissingParent):
+            target = json.dumps([error.table, error.column, error.value], ensure_ascii=False)
+            reason = f"{WAITING}{target}: {error}"
+            self.deferred += 1
+        else:
+            reason = str(error)
+            self.problem(f"{item.entity} {item.key}: {reason}")
         data = json.dumps(dict(item.data or {}), ensure_ascii=False, default=str, sort_keys=True)
         self.conn.execute(
             DOCUMENT_UPSERT, (item.entity, item.key, data, reason, item.version, self.now)
@@ -245,8 +257,6 @@ class _Page:
             ) from exc
 
     def upserts(self, entity: Entity, items: Sequence[MasterItem]) -> None:
-        if entity.key_column:  # a row may name a sibling of the same page (categories)
-            self.refs.add(entity.table, entity.key_column, [i.key for i in items])
         rows = entity.parse_many(
             [(i.key, i.data) for i in items], self.refs, lambda n, why: self.bad_row(items[n], why)
         )
@@ -352,7 +362,10 @@ def apply_page(
                 latest.pop((item.entity, item.key), None)  # the newest change wins
                 latest[(item.entity, item.key)] = item
         _apply(page, list(latest.values()))
+        waiting = _retry_waiting(page)
         _forget_errors(page)
+        if waiting and not has_more:  # the end of this run: what still waits is a problem
+            _report_waiting(page)
         seen = list(latest)
         finished = current.full_download and not has_more
         swept = 0
@@ -369,7 +382,7 @@ def apply_page(
         write_cursor(conn, cursor)
     return ApplyResult(
         page.counts, page.applied, page.deleted, page.ignored, tuple(page.problems),
-        swept, finished, cursor,
+        swept, finished, cursor, waiting,
     )  # fmt: skip
 
 
@@ -397,6 +410,67 @@ def _apply(page: _Page, items: Sequence[MasterItem]) -> None:
                     "DELETE FROM master_documents WHERE entity = ? AND key = ?",
                     [(entity.name, k) for k in gone],
                 )
+
+
+def _waiting_for(error: str) -> tuple[str, str, str] | None:
+    if not error.startswith(WAITING):
+        return None
+    text = error[len(WAITING) :]
+    try:
+        table, column, value = json.loads(text[: text.index("]: ") + 1])
+    except ValueError:
+        return None
+    return str(table), str(column), str(value)
+
+
+def _retry_waiting(page: _Page) -> int:
+    """Apply again the rows set aside for a parent that has arrived since (this page or an
+    earlier one), in rounds, since a parent may itself have been waiting. Returns how many
+    rows still wait."""
+    conn = page.conn
+    listed = "SELECT entity, key, error FROM master_documents WHERE error LIKE 'waiting for %'"
+    for _ in range(10):
+        refs, ready = Refs(conn), dict[str, list[tuple[str, str]]]()
+        waiting = conn.execute(listed).fetchall()
+        for entity, key, error in waiting:
+            target = _waiting_for(error)
+            if target is None or entity not in BY_NAME:
+                continue
+            try:
+                refs.require(*target, "")
+            except MissingParent:
+                continue
+            ready.setdefault(entity, []).append((key, error))
+        if not ready:
+            return len(waiting)
+        page.refs = refs
+        for entity in ENTITIES:
+            keys = ready.get(entity.name, [])
+            if not keys:
+                continue
+            again = []
+            for key, _ in keys:
+                data, version = conn.execute(
+                    "SELECT data, version FROM master_documents WHERE entity = ? AND key = ?",
+                    (entity.name, key),
+                ).fetchone()
+                again.append(MasterItem(version, entity.name, key, UPSERT, json.loads(data)))
+            page.upserts(entity, again)
+            # applied now: its waiting copy goes (a row that failed again has a new error)
+            conn.executemany(
+                "DELETE FROM master_documents WHERE entity = ? AND key = ? AND error = ?",
+                [(entity.name, key, error) for key, error in keys],
+            )
+    return int(conn.execute(listed.replace("entity, key, error", "count(*)")).fetchone()[0])
+
+
+def _report_waiting(page: _Page) -> None:
+    for entity, key, error in page.conn.execute(
+        "SELECT entity, key, error FROM master_documents WHERE error LIKE 'waiting for %'"
+        " ORDER BY entity, key LIMIT 50"
+    ):
+        reason = error.split("]: ", 1)[-1]
+        page.problems.append(f"{entity} {key}: {reason} (not sent by the server so far)")
 
 
 def _version(versions: Mapping[tuple[str, str], int], entity: str, key: str) -> int:

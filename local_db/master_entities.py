@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from local_db import master_fields as F
-from local_db.master_fields import RowError
+from local_db.master_fields import MissingParent, RowError
 from runtime.devices import DeviceCategory, Transport
 
 Row = tuple[Any, ...]
@@ -59,7 +59,9 @@ class Refs:
                 return
         elif value in self.known(table, column):
             return
-        raise RowError(f"{what} {value!r} is not known here (no such {table} row)")
+        raise MissingParent(
+            table, column, value, f"{what} {value!r} is not known here (no such {table} row)"
+        )
 
     def add(self, table: str, column: str, keys: Iterable[str]) -> None:
         if table == "products":
@@ -91,9 +93,9 @@ class Entity:
         raise NotImplementedError
 
     def parse_many(
-        self, items: Sequence[tuple[str, Any]], refs: Refs, bad: Callable[[int, str], None]
+        self, items: Sequence[tuple[str, Any]], refs: Refs, bad: Callable[[int, RowError], None]
     ) -> list[Parsed]:
-        """Parse (key, data) pairs; `bad(index, reason)` hears of each one skipped."""
+        """Parse (key, data) pairs; `bad(index, error)` hears of each one skipped."""
         rows = []
         for i, (key, data) in enumerate(items):
             try:
@@ -101,7 +103,7 @@ class Entity:
                     raise RowError("an upsert needs its data (an object)")
                 rows.append(self.parse(key, data, refs))
             except RowError as exc:
-                bad(i, str(exc))
+                bad(i, exc)
         return rows
 
     def upsert(self, conn: sqlite3.Connection, rows: Sequence[Parsed]) -> None:

@@ -24,6 +24,16 @@ class RowError(ValueError):
     """One master row that cannot be applied; the message says which field and why."""
 
 
+class MissingParent(RowError):
+    """The row names a parent (category, unit, tax group, store, ...) this register does not
+    have yet. Not necessarily an error: the log keeps one row per key at its newest version,
+    so a changed parent can arrive pages after the unchanged children that name it."""
+
+    def __init__(self, table: str, column: str, value: str, message: str) -> None:
+        super().__init__(message)
+        self.table, self.column, self.value = table, column, value
+
+
 class _Missing:
     def __repr__(self) -> str:
         return "REQUIRED"

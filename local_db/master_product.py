@@ -23,7 +23,7 @@ from typing import Any
 
 from local_db import master_fields as F
 from local_db.master_entities import Entity, Parsed, Refs
-from local_db.master_fields import RowError
+from local_db.master_fields import MissingParent, RowError
 
 CHUNK = 500  # keys per `IN (...)`: far below SQLite's variable limit
 
@@ -87,11 +87,20 @@ def _text(value: Any, name: str) -> str:
     return value
 
 
+_PARENTS = {  # field -> (table, column) it names
+    "category_id": ("categories", "category_id"),
+    "item_tax_group": ("tax_groups", "group_id"),
+    "sales_unit": ("units", "code"),
+    "unit": ("units", "code"),
+}
+
+
 def _ref(value: Any, name: str, known: set[str], what: str) -> str | None:
     if value is None or value == "":
         return None
     if value not in known:
-        raise RowError(f"{name} {_text(value, name)!r} is not a known {what}")
+        text = _text(value, name)
+        raise MissingParent(*_PARENTS[name], text, f"{name} {text!r} is not a known {what}")
     return str(value)
 
 
@@ -116,10 +125,8 @@ class ProductEntity(Entity):
             if name is None:
                 raise RowError("name is missing")
             description = get("description")
-            unit = get("sales_unit") or "ea"
-            if unit not in units:
-                raise RowError(f"sales_unit {str(unit)[:40]!r} is not a known unit")
-            row = [
+            unit = _ref(get("sales_unit") or "ea", "sales_unit", units, "unit")
+            row: list[Any] = [
                 key, _text(name, "name"),
                 "" if description is None else _text(description, "description"),
                 _ref(get("category_id"), "category_id", categories, "category"),
@@ -148,7 +155,7 @@ class ProductEntity(Entity):
         return parse
 
     def parse_many(
-        self, items: Sequence[tuple[str, Any]], refs: Refs, bad: Callable[[int, str], None]
+        self, items: Sequence[tuple[str, Any]], refs: Refs, bad: Callable[[int, RowError], None]
     ) -> list[Parsed]:
         parse = self.reader(refs)
         rows = []
@@ -158,7 +165,7 @@ class ProductEntity(Entity):
                     raise RowError("an upsert needs its data (an object)")
                 rows.append(parse(key, data))
             except RowError as exc:
-                bad(i, str(exc))
+                bad(i, exc)
         return rows
 
     def upsert(self, conn: sqlite3.Connection, rows: Sequence[Parsed]) -> None:
@@ -244,7 +251,8 @@ def _barcodes(key: str, found: Any, variants: Rows, units: set[str]) -> Rows:
         if variant is not None and variant not in {v[0] for v in variants}:
             raise RowError(f"barcodes[{i}]: variant_id {str(variant)[:40]!r} is not one of its own")
         if unit is not None and unit not in units:
-            raise RowError(f"barcodes[{i}]: unit {str(unit)[:40]!r} is not a known unit")
+            text = _text(unit, "unit")
+            raise MissingParent("units", "code", text, f"barcodes[{i}]: unit {text!r} is not known")
         if quantity is None:
             quantity = "1"
         elif type(quantity) is not str or not _PLAIN(quantity):
