@@ -92,8 +92,8 @@ class DrawerViewModel:
     ) -> None:
         self.runtime = runtime
         self.devices = devices
-        self.locale = locale
         self.fmt = money_format(runtime, locale)
+        self.locale = self.fmt.locale  # unknown locales fall back
 
     def tenders(self) -> list[Choice]:
         """The tenders kept in the drawer (cash first)."""
@@ -215,8 +215,8 @@ class DeclarationViewModel:
     ) -> None:
         self.runtime = runtime
         self.shift_id = shift_id  # a blind-closed shift; None: the open one
-        self.locale = locale
         self.fmt = money_format(runtime, locale)
+        self.locale = self.fmt.locale  # unknown locales fall back
         self.tenders: list[TenderCount] = self._tenders()
 
     def _tenders(self) -> list[TenderCount]:

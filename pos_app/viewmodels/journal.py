@@ -71,9 +71,9 @@ class JournalViewModel:
     ) -> None:
         self.runtime = runtime
         self.devices = devices
-        self.locale = locale
         self.width = width
         self.fmt = money_format(runtime, locale)
+        self.locale = self.fmt.locale  # unknown locales fall back
 
     def _day(self, text: str, which: str) -> dt.date | None | str:
         cleaned = text.strip()

@@ -61,9 +61,9 @@ class ReportViewModel:
     ) -> None:
         self.runtime = runtime
         self.devices = devices
-        self.locale = locale
         self.width = width
         self.fmt = money_format(runtime, locale)
+        self.locale = self.fmt.locale  # unknown locales fall back
 
     def x_report(self, approval: Approval | None = None) -> Outcome[ReportView]:
         return self._view(self.runtime.x_report(PrintXReport(approval)), "X report ready.")

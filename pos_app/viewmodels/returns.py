@@ -61,8 +61,8 @@ class ReturnsViewModel:
     ) -> None:
         self.runtime = runtime
         self.devices = devices
-        self.locale = locale
         self.fmt = money_format(runtime, locale)
+        self.locale = self.fmt.locale  # unknown locales fall back
 
     # ---- with a receipt -----------------------------------------------------------------------
     def find(self, receipt: str, register_id: str | None = None) -> Outcome[ReceiptToReturn]:

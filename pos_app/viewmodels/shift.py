@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from babel.dates import format_datetime
@@ -123,7 +123,12 @@ def _zone(name: str) -> dt.tzinfo:
 
 
 def money_format(runtime: CommerceRuntime, locale: str = DEFAULT_LOCALE) -> MoneyFormat:
-    return MoneyFormat(runtime.store.currency.code, locale, runtime.store.timezone)
+    """The store's money and time zone in `locale` (an unknown locale falls back to en_US, as
+    the sale screen's Formatter does, rather than failing the till)."""
+    from pos_app.viewmodels.formatting import Formatter
+
+    checked = Formatter.for_locale(locale, runtime.store.currency.code)
+    return MoneyFormat(checked.currency, checked.locale, runtime.store.timezone)
 
 
 def parse_keyed(
@@ -136,10 +141,13 @@ def parse_keyed(
         if blank is not None:
             return blank
         return f"Key in {what}."
-    try:
-        value = parse_decimal(cleaned, locale=locale, strict=False)
-    except NumberFormatError:
-        return f"{cleaned!r} is not an amount; key in {what} with digits, like 12.50."
+    try:  # the numeric pad types a plain "12.50" whatever the locale
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        try:  # strict: "12,50" on an English register is refused, never read as 1250
+            value = parse_decimal(cleaned, locale=locale, strict=True)
+        except NumberFormatError:
+            return f"{cleaned!r} is not an amount; key in {what} with digits, like 12.50."
     if not value.is_finite():
         return f"{cleaned!r} is not an amount; key in {what} with digits, like 12.50."
     return value
@@ -176,8 +184,8 @@ class ShiftViewModel:
     ) -> None:
         self.runtime = runtime
         self.devices = devices  # pos_app.register_devices.RegisterDevices, or None
-        self.locale = locale
         self.fmt = money_format(runtime, locale)
+        self.locale = self.fmt.locale  # unknown locales fall back
 
     # ---- reading ----------------------------------------------------------------------------
     def view(self) -> ShiftView:

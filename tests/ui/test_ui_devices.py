@@ -112,3 +112,21 @@ def test_a_printer_that_is_gone_is_a_calm_problem(
     finally:
         t.register.close()
         t.virtual.stop()
+
+
+def test_a_drawer_operation_kicks_the_drawer(qtbot: QtBot, till: Till) -> None:
+    from pos_app.ui.drawer_dialog import DrawerDialog
+    from pos_app.viewmodels.drawer import DrawerAction, DrawerViewModel
+
+    rt = till.register.runtime
+    ensure_open_shift(rt)
+    vm = DrawerViewModel(rt, devices=till.register.devices)
+    dialog = DrawerDialog(vm, action=DrawerAction.FLOAT_ENTRY)
+    qtbot.addWidget(dialog)
+    assert dialog.runner.wait_idle()
+    taps = Taps(qtbot, "float entry (drawer kicked)")
+    taps.type(dialog.amount, "20.00", enter=True)
+    assert dialog.runner.wait_idle()
+    assert "Float entry of" in dialog.banner.text(), dialog.banner.text()
+    assert till.virtual.printer.wait_for_kicks(1, 10.0)
+    taps.report()

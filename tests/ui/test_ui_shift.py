@@ -213,3 +213,59 @@ def test_every_back_office_screen_opens_touch_sized(qtbot: QtBot, register: Regi
         widget.close()
     with pytest.raises(ValueError, match="choose one of"):
         open_ops("nope", register, runner, None)
+
+
+def test_blind_close_then_declare_and_close_it_later(qtbot: QtBot, register: Register) -> None:
+    rt = register.runtime
+    from runtime.shift_requests import OpenShift
+
+    assert rt.open_shift(OpenShift({"cash": "100.00"})).refusal is None
+    sell(register, ["espresso"])
+    dialog = ShiftDialog(ShiftViewModel(rt))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _settled(dialog)
+    taps = Taps(qtbot, "blind close -> declare later -> Z report")
+    with approve_when_asked(taps) as asked:  # blind close and Z need a manager here
+        taps.tap(dialog.blind_button)
+        _settled(dialog)
+        assert rt.current_shift is None and "closed for sales" in dialog.banner.text()
+        wait_for(qtbot, lambda: dialog.declare_other_button.isVisible())
+        taps.pick("the blind-closed shift", lambda: dialog.others.setCurrentRow(0))
+        taps.tap(dialog.declare_other_button)
+        _settled(dialog)
+        declaration = dialog.child
+        assert isinstance(declaration, DeclarationDialog) and declaration.vm.shift_id
+        assert "blind-closed" in declaration.windowTitle()
+        taps.type(declaration.count_fields[("cash", Decimal(100))], "1")
+        taps.tap(declaration.declare_button)
+        _settled(declaration)
+        assert declaration.declared, declaration.banner.text()
+        taps.tap(declaration.close_button)
+        _settled(declaration)
+    assert asked == ["Permission: Blind close", "Permission: X and Z reports"]
+    report = declaration.report_dialog
+    assert isinstance(report, ReportDialog) and report.view is not None
+    cash = next(b for b in report.view.balances if b.tender == "Cash")
+    assert cash.verdict == "short"  # the espresso's cash was not counted
+    assert "Z REPORT" in report.text.toPlainText()
+    taps.report()
+
+
+def test_german_locale_keys_and_shows_money_the_german_way(register: Register) -> None:
+    """View models only (no Qt): "12,50" is keyed as 12.50 and shown as "12,50 €"."""
+    from runtime.shift_requests import OpenShift
+
+    rt = register.runtime
+    assert rt.open_shift(OpenShift({"cash": "100.00"})).refusal is None
+    vm = DrawerViewModel(rt, locale="de_DE")
+    done = vm.perform(DrawerAction.PAY_IN, "12,50", reason_code="PAYIN-CHG")
+    assert done.ok and done.value is not None, done.message
+    assert done.value.operations[0].amount == Decimal("12.50")
+    assert "12,50\xa0€" in done.message
+    bad = vm.perform(DrawerAction.SAFE_DROP, "zwölf")
+    assert not bad.ok and "not an amount" in bad.message
+    # on an English register "12,50" is refused, never read as 1250
+    english = DrawerViewModel(rt, locale="en_US").perform(DrawerAction.SAFE_DROP, "12,50")
+    assert not english.ok and "like 12.50" in english.message
+    assert DrawerViewModel(rt, locale="xx_NOPE").locale == "en_US"  # falls back, no crash
