@@ -119,3 +119,29 @@ def test_return_without_receipt_needs_reason_and_manager(qtbot: QtBot, register:
     assert line.quantity == -1 and line.reason_code == "RET-DEF"
     assert "returned" in dialog.banner.text()
     taps.report()
+
+
+def test_exchange_is_a_return_plus_a_new_item_in_one_sale(register: Register) -> None:
+    """View model only: the return line and the new item share the transaction; the customer
+    pays the difference and the journal records both."""
+    from runtime.operations import AddTender, Conclude
+
+    rt = register.runtime
+    sale = sell(register, ["chocolate"])
+    vm = ReturnsViewModel(rt)
+    found = vm.find(sale.transaction.receipt_number or "")
+    assert found.ok and found.value is not None
+    (line,) = found.value.rows
+    added = vm.return_lines(found.value, {line.line_id: Decimal(1)})
+    assert added.ok, added.message
+    ok(rt.add_line(AddLine(barcode=DEMO_ITEMS["espresso"])))  # the exchange item, scanned
+    total, text = vm.sale_total()
+    assert total > 0 and text.startswith("€")
+    ok(rt.add_tender(AddTender("cash", total)))
+    done = ok(rt.conclude(Conclude())).transaction
+    quantities = sorted(str(x.quantity) for x in done.lines)
+    assert quantities == ["-1", "1"]
+    again = vm.find(sale.transaction.receipt_number or "")
+    assert again.value is not None and again.value.rows[0].returned == 1
+    assert not again.value.anything_returnable
+    assert "returned already" in again.message
