@@ -56,7 +56,7 @@ def open_sync(register: Register, *, start: bool = True, **options: Any) -> Sync
 
     try:
         service = SyncService.from_database(register.database, **options)
-    except (NotActivated, CredentialsError) as exc:
+    except (NotActivated, CredentialsError, ValueError) as exc:  # ValueError: a bad URL
         log.warning("sync is off: %s", exc)
         return None
     opened = register.runtime.register.register_id
