@@ -89,9 +89,9 @@ class ReturnDialog(OpsDialog):
         self.receipt_field = touch_field(
             tr("Scan the receipt's barcode or type its number"), "receipt"
         )
-        self.receipt_field.returnPressed.connect(self.find)
+        self.receipt_field.returnPressed.connect(self.find_receipt)
         find.addWidget(self.receipt_field, 1)
-        find.addWidget(ops_button(tr("Find"), on_click=self.find))
+        find.addWidget(ops_button(tr("Find"), on_click=self.find_receipt))
         box.addLayout(find)
         self.receipt_label = QLabel("")
         self.receipt_label.setObjectName("receiptFound")
@@ -119,7 +119,7 @@ class ReturnDialog(OpsDialog):
         box.addLayout(buttons)
         return page
 
-    def find(self) -> None:
+    def find_receipt(self) -> None:
         text = self.receipt_field.text()
         self.run(lambda _a: self.vm.find(text), self._found, doing="find the receipt")
 

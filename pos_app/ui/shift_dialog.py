@@ -80,8 +80,8 @@ class ShiftDialog(OpsDialog):
         self.body.addLayout(picks)
 
         # ---- the open shift
-        self.actions = QWidget()
-        grid = QGridLayout(self.actions)
+        self.shift_actions = QWidget()
+        grid = QGridLayout(self.shift_actions)
         grid.setContentsMargins(0, 0, 0, 0)
         self.drawer_button = ops_button(
             tr("Drawer operation…"), shortcut="Ctrl+D", on_click=self.drawer_operation
@@ -108,7 +108,7 @@ class ShiftDialog(OpsDialog):
         )
         for i, b in enumerate(buttons):
             grid.addWidget(b, i // 2, i % 2)
-        self.body.addWidget(self.actions)
+        self.body.addWidget(self.shift_actions)
         self.body.addStretch(1)
         self.body.addWidget(ops_button(tr("Done"), shortcut="Esc", on_click=self.accept))
         self.child: OpsDialog | None = None  # the last sub-dialog (tests drive it)
@@ -137,7 +137,7 @@ class ShiftDialog(OpsDialog):
                 "open a shift, or resume a suspended one."
             )
         self.opening.setVisible(not view.open)
-        self.actions.setVisible(view.open)
+        self.shift_actions.setVisible(view.open)
         self.others.clear()
         for shift in others:
             item = QListWidgetItem(

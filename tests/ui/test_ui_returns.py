@@ -74,7 +74,7 @@ def test_return_by_receipt_partial_then_refund(qtbot: QtBot, register: Register)
 
     # asking for more than is left: refused calmly, nothing added
     dialog.receipt_field.setText(number)
-    dialog.find()
+    dialog.find_receipt()
     assert dialog.runner.wait_idle()
     row = next(r for r in dialog.receipt.rows if r.line_id == choc.line_id)
     assert (row.returned, row.returnable) == (Decimal(2), Decimal(1))
@@ -89,7 +89,7 @@ def test_return_by_receipt_partial_then_refund(qtbot: QtBot, register: Register)
 def test_unknown_receipt_says_what_to_do(qtbot: QtBot, register: Register) -> None:
     dialog = _dialog(qtbot, register)
     dialog.receipt_field.setText("NO-SUCH-RECEIPT")
-    dialog.find()
+    dialog.find_receipt()
     assert dialog.runner.wait_idle()
     assert "No receipt NO-SUCH-RECEIPT" in dialog.banner.text()
     assert dialog.receipt is None and not dialog.return_button.isEnabled()

@@ -63,13 +63,13 @@ def test_open_sell_declare_by_denomination_and_close_with_z(
     dialog.show()
     _settled(dialog)
     taps = Taps(qtbot, "open shift -> declaration -> Z report")
-    assert dialog.opening.isVisible() and not dialog.actions.isVisible()
+    assert dialog.opening.isVisible() and not dialog.shift_actions.isVisible()
     assert touch_sized(dialog) == []
 
     taps.type(dialog.start_amount, "150.00", enter=True)
     _settled(dialog)
     assert rt.current_shift is not None, dialog.banner.text()
-    assert dialog.actions.isVisible()
+    assert dialog.shift_actions.isVisible()
     assert "Shift R1-" in dialog.banner.text()
 
     totals = [sell(register, keys).transaction.totals.total for keys in
