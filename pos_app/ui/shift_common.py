@@ -119,7 +119,7 @@ class OpsDialog(QDialog):
     def say(self, outcome: Outcome[Any]) -> None:
         if not outcome.message:
             return
-        hint = ""
+        hint = outcome.hint
         if outcome.choices:
             hint = "Choose one of: " + "; ".join(outcome.choices)
         elif outcome.needs_approval:

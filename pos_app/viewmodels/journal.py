@@ -115,7 +115,7 @@ class JournalViewModel:
         )
         out = outcome_of(self.runtime.journal_search(request))
         if out.value is None:
-            return Outcome(None, out.message, out.code, out.needs_approval, out.choices)
+            return out.failed()
         rows = [
             JournalRow(
                 s.transaction_id,
@@ -140,7 +140,7 @@ class JournalViewModel:
         """The receipt of a past transaction as it printed (not marked as a copy)."""
         out = outcome_of(self.runtime.show_receipt(FindReceipt(transaction_id)))
         if out.value is None:
-            return Outcome(None, out.message, out.code)
+            return out.failed()
         tx = out.value
         if tx.state.value != "concluded":
             document = self.runtime.receipt(tx, copy=True)
@@ -152,7 +152,7 @@ class JournalViewModel:
         """Reprint marked as a copy (the runtime audits it); waits for the printer."""
         out = outcome_of(self.runtime.reprint(FindReceipt(transaction_id)))
         if out.value is None:
-            return Outcome(None, out.message, out.code)
+            return out.failed()
         document = out.value
         job = f"copy-{document.receipt_number or transaction_id}"
         return print_document(self.devices, document, job, "Receipt copy")
@@ -161,7 +161,7 @@ class JournalViewModel:
         """A gift receipt (items, no prices, the barcode to return them); returns its text."""
         out = outcome_of(self.runtime.show_receipt(FindReceipt(transaction_id)))
         if out.value is None:
-            return Outcome(None, out.message, out.code)
+            return out.failed()
         tx = out.value
         if tx.state.value != "concluded":
             return Outcome.problem("A voided transaction has no gift receipt; pick a sale.")

@@ -85,7 +85,7 @@ class ReportViewModel:
     def _view(self, result: Any, done: str) -> Outcome[ReportView]:
         out = outcome_of(result)
         if out.value is None:
-            return Outcome(None, out.message, out.code, out.needs_approval, out.choices)
+            return out.failed()
         got: ReportResult = out.value
         view = self.view_of(got)
         return Outcome.done(view, done.format(label=got.report.shift_label, z=got.report.z_number))

@@ -68,7 +68,7 @@ class ReturnsViewModel:
     def find(self, receipt: str, register_id: str | None = None) -> Outcome[ReceiptToReturn]:
         out = outcome_of(self.runtime.find_receipt(FindReceipt(receipt, register_id)))
         if out.value is None:
-            return Outcome(None, out.message, out.code, choices=out.choices)
+            return out.failed()
         view: ReturnableReceipt = out.value
         tx = view.transaction
         rows = tuple(
@@ -168,7 +168,7 @@ class ReturnsViewModel:
         register has devices)."""
         refund = outcome_of(self.runtime.refund(RefundTender(tender_type_id, None, approval)))
         if not refund.ok:
-            return Outcome(None, refund.message, refund.code, refund.needs_approval, refund.choices)
+            return refund.failed()
         out = outcome_of(self.runtime.conclude(Conclude()))
         if out.value is None:
             return out

@@ -39,6 +39,23 @@ DEFAULT_LOCALE = "en_US"
 
 # refusals a different operator can lift by approving (the override dialog asks who)
 _OVERRIDABLE = (RefusalCode.PERMISSION_REQUIRED, RefusalCode.OVERRIDE_REFUSED)
+# the next step for the back-office refusals (the runtime's sentence says what is wrong)
+_NEXT_STEP: dict[RefusalCode, str] = {
+    RefusalCode.NO_SHIFT: "Open or resume a shift first (Shift and drawer).",
+    RefusalCode.SHIFT_OPEN: "Close or suspend the open shift first.",
+    RefusalCode.TRANSACTION_OPEN: "Finish, suspend or void the sale on the screen first.",
+    RefusalCode.DECLARATION_REQUIRED: "Count the drawer with Declare tenders, then close again.",
+    RefusalCode.INVALID_AMOUNT: "Key the amount with digits, like 12.50.",
+    RefusalCode.INVALID_COUNT: "Key whole numbers of notes and coins.",
+    RefusalCode.UNKNOWN_REASON: "Choose a reason from the list.",
+    RefusalCode.REASON_REQUIRED: "Choose a reason from the list.",
+    RefusalCode.UNKNOWN_RECEIPT: "Check the number printed under the barcode, or search the "
+    "journal by day and amount.",
+    RefusalCode.RETURN_EXCEEDS_SOLD: "Return at most what the 'Can return' column shows.",
+    RefusalCode.NOT_RETURNABLE: "This item cannot be taken back; a manager decides exceptions.",
+    RefusalCode.OVERRIDE_REFUSED: "Ask a manager who holds that permission.",
+    RefusalCode.STORAGE: "Try again; if it keeps failing, call support. Nothing was lost.",
+}
 
 
 @dataclass(frozen=True)
@@ -54,10 +71,15 @@ class Outcome(Generic[T]):
     code: str | None = None
     needs_approval: bool = False
     choices: tuple[str, ...] = ()
+    hint: str = ""  # what to do next, when the message alone does not say
 
     @property
     def ok(self) -> bool:
         return self.code is None
+
+    def failed(self) -> Outcome[Any]:
+        """This refusal as an Outcome of another value type (nothing was done)."""
+        return Outcome(None, self.message, self.code, self.needs_approval, self.choices, self.hint)
 
     @classmethod
     def done(cls, value: T, message: str = "") -> Outcome[T]:
@@ -81,6 +103,7 @@ def outcome_of(result: OpResult[T], done: str = "") -> Outcome[T]:
         refusal.code.value,
         needs_approval=refusal.code in _OVERRIDABLE,
         choices=tuple(refusal.details),
+        hint=_NEXT_STEP.get(refusal.code, ""),
     )
 
 

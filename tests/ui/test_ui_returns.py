@@ -92,6 +92,7 @@ def test_unknown_receipt_says_what_to_do(qtbot: QtBot, register: Register) -> No
     dialog.find_receipt()
     assert dialog.runner.wait_idle()
     assert "No receipt NO-SUCH-RECEIPT" in dialog.banner.text()
+    assert dialog.last_outcome is not None and "search the journal" in dialog.last_outcome.hint
     assert dialog.receipt is None and not dialog.return_button.isEnabled()
 
 
