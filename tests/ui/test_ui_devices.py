@@ -130,3 +130,29 @@ def test_a_drawer_operation_kicks_the_drawer(qtbot: QtBot, till: Till) -> None:
     assert "Float entry of" in dialog.banner.text(), dialog.banner.text()
     assert till.virtual.printer.wait_for_kicks(1, 10.0)
     taps.report()
+
+
+def test_journal_reprint_and_gift_receipt_print_on_the_printer(qtbot: QtBot, till: Till) -> None:
+    from pos_app.ui.journal_dialog import JournalDialog
+    from pos_app.viewmodels.journal import JournalViewModel
+    from tests.ui.ui_ops_support import sell
+
+    ensure_open_shift(till.register.runtime)
+    sale = sell(till.register, ["espresso"]).transaction
+    vm = JournalViewModel(till.register.runtime, devices=till.register.devices)
+    dialog = JournalDialog(vm)
+    qtbot.addWidget(dialog)
+    taps = Taps(qtbot, "journal: find the last sale, reprint it and a gift receipt")
+    taps.tap(dialog.search_button)  # no criteria: newest first
+    assert dialog.runner.wait_idle()
+    assert dialog.results.item(0, 0).text() == sale.receipt_number
+    taps.tap(dialog.reprint_button)
+    assert dialog.runner.wait_idle(20_000)
+    (copy,) = till.virtual.printer.wait_for_jobs(1, 10.0)
+    assert "COPY" in "\n".join(copy.lines).upper()
+    assert "Receipt copy printed" in dialog.banner.text()
+    taps.tap(dialog.gift_button)
+    assert dialog.runner.wait_idle(20_000)
+    gift = till.virtual.printer.wait_for_jobs(2, 10.0)[1]
+    assert "GIFT RECEIPT" in "\n".join(gift.lines).upper()
+    taps.report()
