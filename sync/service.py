@@ -192,6 +192,13 @@ class SyncService:
         self._alert_source = source
         self._state.update(alert=message)
 
+    def clear_alert(self) -> None:
+        """A person looked at the alert (e.g. restored the register or the server): the
+        scheduled upload, stopped by an upload alert, resumes."""
+        self._alert_source = None
+        self._state.update(alert=None)
+        self.trigger_upload()
+
     def _clear_alert(self, *sources: str) -> None:
         if self._state.current.alert is not None and self._alert_source in sources:
             self._alert_source = None
@@ -232,6 +239,8 @@ class SyncService:
                 return None
             except ServerRefused as exc:
                 self._refused(exc)
+                if self._state.current.alert is None:  # 400/413/422: not ours to retry blindly
+                    self._alert(f"upload refused by the server: {exc}", "upload")
                 return None
             except UploadStopped as exc:
                 self._alert(str(exc), "upload")
@@ -396,6 +405,8 @@ class SyncService:
             while True:
                 self._refresh_unsent()
                 if not self.online() or self._state.current.unsent == 0:
+                    return
+                if self._alert_source == "upload":  # stopped for a person (`clear_alert`)
                     return
                 if self.upload() is None:
                     return

@@ -187,3 +187,8 @@ def test_a_payload_conflict_stops_uploading_with_an_alert_and_keeps_the_rows(rig
     assert rig.local_seqs() == [1, 2, 3]
     assert [s for s, *_ in rig.server_rows()] == [1, 2]
     assert any("now arrives with" in message for message in rig.alerts())
+    conflicts = len(rig.alerts())
+    assert rig.service.check_health()
+    rig.service._upload_job()  # the scheduled upload waits for a person...
+    assert len(rig.alerts()) == conflicts  # ...instead of raising the server's alert again
+    assert rig.service.state.alert == alert
