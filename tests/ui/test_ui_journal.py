@@ -82,3 +82,25 @@ def test_bad_criteria_are_refused_calmly(qtbot: QtBot, register: Register) -> No
     dialog.search()
     assert dialog.runner.wait_idle()
     assert "Nothing matches" in dialog.banner.text()
+
+
+def test_search_by_store_local_days(qtbot: QtBot, register: Register) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    sale = sell(register, ["espresso"]).transaction
+    today = dt.datetime.now(ZoneInfo(register.runtime.store.timezone)).date()
+    dialog = JournalDialog(JournalViewModel(register.runtime))
+    qtbot.addWidget(dialog)
+    taps = Taps(qtbot, "journal search by day range")
+    taps.type(dialog.date_from, today.isoformat())
+    taps.type(dialog.date_to, today.isoformat(), enter=True)
+    assert dialog.runner.wait_idle()
+    found = [dialog.results.item(r, 0).text() for r in range(dialog.results.rowCount())]
+    assert sale.receipt_number in found
+    taps.report()
+    dialog.date_from.setText((today - dt.timedelta(days=9)).isoformat())
+    dialog.date_to.setText((today - dt.timedelta(days=8)).isoformat())
+    dialog.search()
+    assert dialog.runner.wait_idle()
+    assert dialog.results.rowCount() == 0 and "Nothing matches" in dialog.banner.text()

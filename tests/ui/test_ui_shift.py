@@ -269,3 +269,30 @@ def test_german_locale_keys_and_shows_money_the_german_way(register: Register) -
     english = DrawerViewModel(rt, locale="en_US").perform(DrawerAction.SAFE_DROP, "12,50")
     assert not english.ok and "like 12.50" in english.message
     assert DrawerViewModel(rt, locale="xx_NOPE").locale == "en_US"  # falls back, no crash
+
+
+def test_bank_drop_needs_its_bag_number(qtbot: QtBot, register: Register) -> None:
+    from runtime.shift_requests import OpenShift
+
+    rt = register.runtime
+    assert rt.open_shift(OpenShift({"cash": "300.00"})).refusal is None
+    dialog = DrawerDialog(DrawerViewModel(rt), action=DrawerAction.BANK_DROP)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _settled(dialog)
+    assert dialog.bag.isVisible() and not dialog.reason.isVisible()
+    taps = Taps(qtbot, "bank drop with bag number")
+    taps.type(dialog.amount, "200.00", enter=True)
+    _settled(dialog)
+    assert "bag number" in dialog.banner.text()  # refused: nothing written
+    assert dialog.amount.text() == "200.00"  # kept for the retry
+    taps.type(dialog.bag, "BAG-0042")
+    taps.tap(dialog.record_button)
+    _settled(dialog)
+    shift = rt.current_shift
+    assert shift is not None
+    (drop,) = [op for op in rt.ports.shifts.operations(shift.shift_id)  # type: ignore[union-attr]
+               if op.kind is DrawerKind.BANK_DROP]  # fmt: skip
+    assert (drop.amount, drop.bag_number) == (Decimal("200.00"), "BAG-0042")
+    assert "Bank drop of" in dialog.banner.text()
+    taps.report()
