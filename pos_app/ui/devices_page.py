@@ -89,6 +89,11 @@ class DevicesPage(QWidget):
                     item.setForeground(QColor(colour))
                 self.table.setItem(r, c, item)
 
+    def device_event(self, _event: object) -> None:
+        """Connect the window's device bridge here (events arrive on the UI thread): a device
+        that goes offline or comes back shows at once, without a health check."""
+        self.show_rows(self.vm.rows())
+
     def _say(self, outcome: Outcome[Any]) -> None:
         self.last_outcome = outcome
         if outcome.message:
