@@ -110,6 +110,8 @@ class ShiftDialog(OpsDialog):
             grid.addWidget(b, i // 2, i % 2)
         self.body.addWidget(self.shift_actions)
         self.body.addStretch(1)
+        self.last_z_button = ops_button(tr("Reprint last Z report"), on_click=self.last_z_report)
+        self.body.addWidget(self.last_z_button)
         self.body.addWidget(ops_button(tr("Done"), shortcut="Esc", on_click=self.accept))
         self.child: OpsDialog | None = None  # the last sub-dialog (tests drive it)
         self.refresh()
@@ -230,6 +232,9 @@ class ShiftDialog(OpsDialog):
 
     def close_shift(self) -> None:
         self._report(lambda vm, a: vm.close_shift(None, a), "close the shift")
+
+    def last_z_report(self) -> None:
+        self._report(lambda vm, a: vm.last_z_report(None, a), "reprint the last Z report")
 
     def close_other(self) -> None:
         shift_id = self._picked("blind_closed")

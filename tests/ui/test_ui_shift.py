@@ -115,6 +115,15 @@ def test_open_sell_declare_by_denomination_and_close_with_z(
     taps.report()
     assert taps.taps == 5  # declare, Declare, Close shift, Approve, Print
 
+    # the Z report again, marked as a reprint, exactly as it closed
+    with approve_when_asked(Taps(qtbot, "reprint Z")):
+        dialog.last_z_report()
+        _settled(dialog)
+    again = dialog.child
+    assert isinstance(again, ReportDialog) and again.view is not None
+    assert "*** REPRINT ***" in again.text.toPlainText()
+    assert again.view.balances == report.view.balances
+
 
 def test_pay_out_with_reason_needs_a_manager_when_the_cashier_may_not(
     qtbot: QtBot, tmp_path: Path, seeded_store: Path
