@@ -237,6 +237,7 @@ _COMMAND_MODULES = (
     "pos_app.cli_staff",
     "pos_app.cli_shift",
     "pos_app.cli_devices",
+    "pos_app.cli_register",
     "pos_app.cli_simulate",
     "pos_app.cli_sync",
     "channel_server.cli",

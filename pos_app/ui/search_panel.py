@@ -6,15 +6,18 @@ only the answer to the newest text is shown, so typing never waits on the databa
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -41,8 +44,12 @@ class SearchPanel(QTabWidget):
         self.vm: SaleViewModel | None = None
         self._seq = 0
         # quick buttons
-        self.quick = QWidget()
-        self.quick_grid = QGridLayout(self.quick)
+        self.quick = QScrollArea()
+        self.quick.setWidgetResizable(True)
+        self.quick.setFrameShape(QFrame.Shape.NoFrame)
+        quick_body = QWidget()
+        self.quick.setWidget(quick_body)
+        self.quick_grid = QGridLayout(quick_body)
         self.quick_grid.setSpacing(6)
         # categories
         browse = QWidget()
@@ -91,10 +98,11 @@ class SearchPanel(QTabWidget):
             if item is not None and item.widget() is not None:
                 item.widget().deleteLater()  # type: ignore[union-attr]
         for number, product in enumerate(quick):
-            button = touch_button(product.name, role="quick",
+            label = "\n".join(textwrap.wrap(product.name, 14)[:2])
+            button = touch_button(label, role="quick",
                                   on_click=lambda p=product.item_id: self.picked.emit(p),
                                   name=f"quick_{product.item_id}")
-            self.quick_grid.addWidget(button, number // 2, number % 2)
+            self.quick_grid.addWidget(button, number // 3, number % 3)
         self.categories.clear()
         for category_id, name in categories:
             item = QListWidgetItem(name)

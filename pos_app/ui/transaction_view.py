@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -115,6 +116,8 @@ class TransactionScreen(QWidget):
         entry_row.addWidget(self.entry, 1)
         entry_row.addWidget(times)
         right.addLayout(entry_row)
+        self.pad.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.search.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
         right.addWidget(self.pad)
         right.addWidget(self.search, 1)
         # operation buttons
@@ -122,7 +125,10 @@ class TransactionScreen(QWidget):
         grid = QGridLayout()
         grid.setSpacing(6)
         for number, (key, label, shortcut, role) in enumerate(OPERATIONS):
-            button = touch_button(tr(label), role=role, shortcut=shortcut, name=f"op_{key}")
+            text = tr(label).replace(" ", "\n", 1) if len(tr(label)) > 9 else tr(label)
+            kind = {"danger": "op-danger", "secondary": "op"}.get(role, role)
+            button = touch_button(text, role=kind, shortcut=shortcut, name=f"op_{key}")
+            button.setMinimumHeight(50)
             self.buttons[key] = button
             grid.addWidget(button, number // GRID_COLUMNS, number % GRID_COLUMNS)
         top = QHBoxLayout()
