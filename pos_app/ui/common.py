@@ -230,7 +230,7 @@ def touch_button(
     button.setProperty("role", role)
     button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     button.setAutoDefault(False)  # in a dialog, Enter belongs to the field, not the first key
-    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+    button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
     if name:
         button.setObjectName(name)
     if shortcut is not None:

@@ -57,6 +57,7 @@ class TenderScreen(QWidget):
         self.balance_caption = QLabel(tr("Balance due"))
         self.balance = QLabel("")
         self.balance.setObjectName("balanceDue")
+        self.balance_caption.setObjectName("screenTitle")
         self.summary = QLabel("")
         self.summary.setProperty("muted", True)
         self.tenders = QListWidget()
@@ -99,6 +100,7 @@ class TenderScreen(QWidget):
         right.addLayout(self.quick)
         right.addWidget(self.pad)
         right.addLayout(methods)
+        right.addStretch(1)
         # card progress and the finished sale
         self.progress = QFrame()
         self.progress.setObjectName("cardProgress")
@@ -162,6 +164,8 @@ class TenderScreen(QWidget):
     def _quick_cash(self, balance: Decimal) -> None:
         for button in self.quick_buttons:
             self.quick.removeWidget(button)
+            button.hide()
+            button.setParent(None)  # type: ignore[call-overload]
             button.deleteLater()
         self.quick_buttons = []
         fmt = self._fmt()
