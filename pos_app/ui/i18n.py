@@ -8,6 +8,7 @@ Money and dates are formatted by babel in the view models (pos_app.viewmodels.fo
 
 from __future__ import annotations
 
+import ast
 import re
 import shutil
 import subprocess
@@ -58,7 +59,8 @@ def extract(sources: list[Path]) -> list[str]:
     seen: dict[str, None] = {}
     for path in sources:
         for match in _TR_CALL.finditer(path.read_text(encoding="utf-8")):
-            text = match.group("text").encode().decode("unicode_escape")
+            quote = match.group("q")
+            text = ast.literal_eval(quote + match.group("text") + quote)
             seen.setdefault(text, None)
     return list(seen)
 
@@ -102,8 +104,17 @@ def compile_ts(ts: Path) -> Path:
 
 
 def main() -> int:
+    from pos_app.ui.override_dialog import PERMISSION_NAMES
+    from pos_app.ui.transaction_view import OPERATIONS
+
     ui = Path(__file__).resolve().parent
     texts = extract(sorted(ui.glob("*.py")))
+    dynamic = ["Sync not configured", "Online", "Offline", "approved", "pending", "unknown",
+               "declined", "voided"]  # view-model words the screens pass through tr()
+    for text in [label for _k, label, _s, _r in OPERATIONS] + list(PERMISSION_NAMES.values()) \
+            + dynamic:
+        if text not in texts:
+            texts.append(text)
     for lang in LANGUAGES:
         ts = i18n_dir() / f"tillpoint_{lang}.ts"
         write_ts(ts, lang, texts)
