@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from local_db.database import Database
 from local_db.master_apply import ApplyResult, MasterApplyError, apply_page
@@ -36,15 +36,23 @@ class DownloadResult:
     high_water: int
     cursor: str | None
     problems: tuple[str, ...] = ()  # rows the register could not apply (kept, reported)
+    incomplete: str | None = None  # why a full download was held open (needs headquarters)
 
 
 class Downloader:
     prefetch = True  # fetch the next page while applying this one
 
     def __init__(
-        self, db: Database, client: ChannelClient, store_id: str, *, page_limit: int = 5000
+        self,
+        db: Database,
+        client: ChannelClient,
+        store_id: str,
+        *,
+        register_id: str | None = None,
+        page_limit: int = 5000,
     ) -> None:
         self.db, self.client, self.store_id = db, client, store_id
+        self.register_id = register_id
         self.page_limit = max(1, min(page_limit, MAX_PAGE_ITEMS))
 
     def download(self, progress: Progress | None = None) -> DownloadResult:
@@ -60,6 +68,7 @@ class Downloader:
         restarted = False
         pages = items = high_water = 0
         problems: list[str] = []
+        incomplete: str | None = None
         # the next page is fetched while this one is applied (the server's work and the
         # network overlap the local write); it is only ever applied after this one committed
         with ThreadPoolExecutor(1, thread_name_prefix="tillpoint-download") as pool:
@@ -93,7 +102,20 @@ class Downloader:
                     )
                 if page.has_more and self.prefetch:
                     ahead = pool.submit(self.client.changes, page.next_cursor, self.page_limit)
+                held = ""
+                if full and not page.has_more:
+                    missing = self._missing_essentials(page)
+                    if missing:  # finishing now would sweep what the register needs to sell
+                        held = (
+                            f"the server's master data for store {self.store_id} has no "
+                            f"{', '.join(missing)} yet: the register keeps its own, and the full "
+                            "download finishes once they arrive"
+                        )
+                        log.warning("download: %s", held)
+                        page = replace(page, has_more=True)  # applied, not swept
                 applied = self._apply(page, since)
+                if held:
+                    incomplete = held
                 if applied.problems:
                     log.warning("download: %d rows not applied, first: %s",
                                 len(applied.problems), applied.problems[0])  # fmt: skip
@@ -106,9 +128,43 @@ class Downloader:
                     parsed = parse_cursor(page.next_cursor)
                     done = parsed[1] if parsed else high_water
                     progress("download", min(done, high_water), high_water)
-                if not page.has_more:
+                if not page.has_more or held:
                     break
-        return DownloadResult(pages, items, full, high_water, since, tuple(problems))
+        return DownloadResult(pages, items, full, high_water, since, tuple(problems), incomplete)
+
+    def _missing_essentials(self, page: Page) -> list[str]:
+        """What the last page of a full download would sweep that the register cannot sell
+        without: its own store or register row, or every staff member or tender type (rows
+        listed stale and not in this page)."""
+        sent = {(item.entity, item.key) for item in page.items if item.op == "upsert"}
+        entities = {entity for entity, _ in sent}
+        missing: list[str] = []
+        with self.db.read("check a full download before it finishes") as conn:
+
+            def stale(entity: str, key: str) -> bool:
+                row = conn.execute(
+                    "SELECT 1 FROM sync_stale WHERE entity = ? AND key = ?", (entity, key)
+                ).fetchone()
+                return row is not None and (entity, key) not in sent
+
+            def all_stale(entity: str, table: str) -> bool:
+                if entity in entities:
+                    return False
+                total = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                listed = conn.execute(
+                    "SELECT count(*) FROM sync_stale WHERE entity = ?", (entity,)
+                ).fetchone()[0]
+                return bool(total) and listed >= total
+
+            if stale("store", self.store_id):
+                missing.append(f"store row {self.store_id}")
+            if self.register_id and stale("register", self.register_id):
+                missing.append(f"register row {self.register_id}")
+            if all_stale("staff", "operators"):
+                missing.append("staff")
+            if all_stale("tender_type", "tender_types"):
+                missing.append("tender types")
+        return missing
 
     def _apply(self, page: Page, since: str | None) -> ApplyResult:
         try:

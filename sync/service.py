@@ -119,7 +119,10 @@ class SyncService:
             db, self.client, config.device_id, config.register_id, clock=clock,
             batch_size=batch_size,
         )  # fmt: skip
-        self.downloader = Downloader(db, self.client, config.store_id, page_limit=page_limit)
+        self.downloader = Downloader(
+            db, self.client, config.store_id, register_id=config.register_id,
+            page_limit=page_limit,
+        )  # fmt: skip
         self.desk = ServerDesk(
             db, self.client, config.register_id, self._state,
             allow_offline_customers=lambda: offline_customers_allowed(db), clock=clock,
@@ -276,6 +279,8 @@ class SyncService:
                 self._state.update(download_done=0, download_total=0)
             self._state.update(last_download_at=self.clock())
             self._clear_alert("download", "auth")
+            if result.incomplete:  # held open for headquarters: someone must import the rest
+                self._alert(result.incomplete, "download")
             return result
 
     def reconcile(self, day: dt.date) -> Reconciliation | None:

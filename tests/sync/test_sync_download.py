@@ -168,3 +168,31 @@ def test_an_empty_server_never_sweeps_the_register_catalogue(
     finally:
         service.stop()
         db.close()
+
+
+def test_a_full_download_without_the_registers_own_rows_is_held_open(
+    server: LiveServer, register_db: Path
+) -> None:
+    """Headquarters published products but not yet the store, register, staff or tenders:
+    finishing the full download would sweep what the register needs to open and sell."""
+    db = open_database(register_db)
+    service = service_for(server, db)
+    try:
+        with db.read("test") as conn:
+            before = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                      for t in ("stores", "registers", "operators", "tender_types")}  # fmt: skip
+        publish(server, base_changes(2))
+        result = service.download()
+        assert result is not None and result.incomplete is not None
+        for what in ("store row S001", "register row R1", "staff", "tender types"):
+            assert what in result.incomplete
+        assert service.state.alert == result.incomplete
+        with db.read("test") as conn:
+            after = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in before}
+        assert after == before
+        assert {"P000", "P001"} <= set(prices(db))
+        cursor = read_cursor(db)
+        assert cursor is not None and cursor.full_download  # finishes when the rest arrives
+    finally:
+        service.stop()
+        db.close()
