@@ -192,3 +192,5 @@ def test_a_payload_conflict_stops_uploading_with_an_alert_and_keeps_the_rows(rig
     rig.service._upload_job()  # the scheduled upload waits for a person...
     assert len(rig.alerts()) == conflicts  # ...instead of raising the server's alert again
     assert rig.service.state.alert == alert
+    rig.service.clear_alert()  # a person looked at it
+    assert rig.service.state.alert is None
