@@ -9,7 +9,7 @@ PY313 ?= $(firstword $(wildcard /root/.pyenv/versions/3.13*/bin/python3.13) $(sh
 EMUPOS_VENV := .venv-emupos
 EMUPOS_STAMP := $(EMUPOS_VENV)/.installed
 
-.PHONY: install emupos test test-fast lint demo bench clean distclean
+.PHONY: install emupos test test-fast lint demo demo-headless bench clean distclean
 
 install: $(STAMP)
 
@@ -42,7 +42,20 @@ test: lint $(EMUPOS_STAMP)
 test-fast: $(STAMP) $(EMUPOS_STAMP)
 	TILLPOINT_TEST_PG_DSN=$${TILLPOINT_TEST_PG_DSN:-$$(bash .ci/postgres.sh)} QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow"
 
+# The cashier register on the demo store with virtual devices. With no display it runs under
+# Xvfb when xvfb-run exists (watch it with x11vnc + a VNC viewer, see README), else it renders
+# the screens to .demo/screenshots. `make demo-headless` is the scripted sale without Qt.
 demo: $(STAMP)
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(VENV)/bin/tillpoint register --demo; \
+	elif command -v xvfb-run >/dev/null 2>&1; then \
+		echo "No display: running the register under Xvfb (1920x1080)."; \
+		xvfb-run -a -s "-screen 0 1920x1080x24" $(VENV)/bin/tillpoint register --demo; \
+	else \
+		$(VENV)/bin/tillpoint register --demo; \
+	fi
+
+demo-headless: $(STAMP)
 	$(VENV)/bin/tillpoint demo
 
 bench: $(STAMP)

@@ -64,7 +64,7 @@ def _cmd_register(args: argparse.Namespace) -> int:
         from pos_app.ui.screenshots import render_all
 
         report = render_all(Path(".demo") / "screenshots", themes=("light",))
-        return 0 if not report.failed else 1
+        return _leave(0 if not report.failed else 1)
     from pos_app.ui.app import run_register
 
     if not args.demo:

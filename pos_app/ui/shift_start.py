@@ -43,8 +43,9 @@ class ShiftStartScreen(QWidget):
         self.pad.entered.connect(lambda _t: self._open())
         self.amount.returnPressed.disconnect()
         self.amount.returnPressed.connect(self._open)
-        open_button = touch_button(tr("Open shift"), role="primary", on_click=self._open,
-                                   name="openShiftButton")
+        open_button = touch_button(
+            tr("Open shift"), role="primary", on_click=self._open, name="openShiftButton"
+        )
         left = QVBoxLayout()
         for widget in (title, note, self.amount, self.pad, open_button):
             left.addWidget(widget)
@@ -53,10 +54,14 @@ class ShiftStartScreen(QWidget):
         resume_title.setObjectName("screenTitle")
         self.suspended = QListWidget()
         self.suspended.setObjectName("suspendedShifts")
-        self.resume_button = touch_button(tr("Resume selected shift"), on_click=self._resume,
-                                          name="resumeShiftButton")
-        self.no_drawer = touch_button(tr("Work without a drawer (card only)"),
-                                      on_click=self.without_drawer.emit, name="noDrawerButton")
+        self.resume_button = touch_button(
+            tr("Resume selected shift"), on_click=self._resume, name="resumeShiftButton"
+        )
+        self.no_drawer = touch_button(
+            tr("Work without a drawer (card only)"),
+            on_click=self.without_drawer.emit,
+            name="noDrawerButton",
+        )
         right = QVBoxLayout()
         for widget in (resume_title, self.suspended, self.resume_button, self.no_drawer):
             right.addWidget(widget)
