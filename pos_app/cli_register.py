@@ -85,7 +85,7 @@ def _cmd_register(args: argparse.Namespace) -> int:
         with open_database(db, background_checkpoints=False) as database:
             store_profile(database, virtual.profile(), [args.register])
         print("Virtual devices on 127.0.0.1; sign in as 1001 / PIN 1234 (manager 9001 / 9999). "
-              "Scan by typing a code and Enter, e.g. 4000000000012.")
+              "Scan by typing a code and Enter, e.g. 4000000000013.")
         return run_register(db, args.register, theme=args.theme, locale=args.locale,
                             devices=True, size=size)
     finally:
