@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_datetime, format_time
@@ -32,14 +33,11 @@ class Formatter:
         return Formatter(locale, currency)
 
     def money(self, amount: Decimal) -> str:
-        return format_currency(amount, self.currency, locale=self.locale)
+        return _money(amount, self.currency, self.locale)
 
     def quantity(self, qty: Decimal) -> str:
         """A quantity without trailing zeros (2, 1.234), grouped per locale."""
-        exponent = int(qty.normalize().as_tuple().exponent)
-        places = max(0, -exponent)
-        pattern = "#,##0." + "#" * places if places else "#,##0"
-        return format_decimal(qty, format=pattern, locale=self.locale)
+        return _quantity(qty, self.locale)
 
     def percent(self, value: Decimal) -> str:
         return format_decimal(value, format="#,##0.##", locale=self.locale) + " %"
@@ -67,3 +65,17 @@ class Formatter:
         if not value.is_finite():
             raise ValueError(f"{text!r} is not an amount.")
         return value
+
+
+@lru_cache(maxsize=4096)
+def _money(amount: Decimal, currency: str, locale: str) -> str:
+    """Cached: a 100-line basket is reformatted on every scan, and babel is not free."""
+    return format_currency(amount, currency, locale=locale)
+
+
+@lru_cache(maxsize=1024)
+def _quantity(qty: Decimal, locale: str) -> str:
+    exponent = int(qty.normalize().as_tuple().exponent)
+    places = max(0, -exponent)
+    pattern = "#,##0." + "#" * places if places else "#,##0"
+    return format_decimal(qty, format=pattern, locale=locale)
