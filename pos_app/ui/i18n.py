@@ -104,6 +104,7 @@ def compile_ts(ts: Path) -> Path:
 
 
 def main() -> int:
+    from pos_app.ui.back_office import ENTRIES
     from pos_app.ui.override_dialog import PERMISSION_NAMES
     from pos_app.ui.transaction_view import OPERATIONS
 
@@ -111,6 +112,7 @@ def main() -> int:
     texts = extract(sorted(ui.glob("*.py")))
     dynamic = ["Sync not configured", "Online", "Offline", "approved", "pending", "unknown",
                "declined", "voided"]  # view-model words the screens pass through tr()
+    dynamic += [label for _k, label, _s in ENTRIES]
     for text in [label for _k, label, _s, _r in OPERATIONS] + list(PERMISSION_NAMES.values()) \
             + dynamic:
         if text not in texts:

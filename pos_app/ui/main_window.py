@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLa
 
 from peripherals.events import DataEvent, DeviceEvent, ErrorEvent, StatusEvent
 from peripherals.scan_parse import ScanResult
+from pos_app.ui.back_office import BackOffice
 from pos_app.ui.common import MessageBanner, TaskRunner
 from pos_app.ui.i18n import tr
 from pos_app.ui.sale_actions import SaleActions
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.actions.pay_requested.connect(self._pay)
         self.actions.lock_requested.connect(self._lock)
         self.actions.switch_requested.connect(self._switch_operator)
+        self.back_office = BackOffice(self, self.transaction)
         self.tender.attach(self.worker, self.tender_vm)
         self.transaction.search.attach(self.sale)
         self.status.attach(StatusViewModel(register))

@@ -75,6 +75,10 @@ class TransactionScreen(QWidget):
         customer_row.addWidget(self.customer_label, 1)
         customer_row.addWidget(self.coupon_label)
         customer_row.addWidget(self.multiplier_label)
+        self.menu_button = touch_button(tr("Menu"), name="menuButton")  # Ctrl+M, back office
+        self.menu_button.setToolTip(tr("Shift and drawer, returns, journal, devices (Ctrl+M)"))
+        self.menu_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        customer_row.addWidget(self.menu_button)
         # lines
         self.model = LinesModel()
         self.table = QTableView()

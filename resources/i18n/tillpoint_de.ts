@@ -4,6 +4,22 @@
   <context>
     <name>Register</name>
     <message>
+      <source>Devices</source>
+      <translation>Geräte</translation>
+    </message>
+    <message>
+      <source>Menu</source>
+      <translation>Menü</translation>
+    </message>
+    <message>
+      <source>Could not open that screen: </source>
+      <translation>Diese Ansicht ließ sich nicht öffnen: </translation>
+    </message>
+    <message>
+      <source>Carry on selling; tell the manager.</source>
+      <translation>Weiter verkaufen und die Vorgesetzte informieren.</translation>
+    </message>
+    <message>
       <source>Tender declaration</source>
       <translation type="unfinished" />
     </message>
@@ -50,10 +66,6 @@
     <message>
       <source>Detail</source>
       <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Devices</source>
-      <translation>Geräte</translation>
     </message>
     <message>
       <source>Check all devices</source>
@@ -169,7 +181,7 @@
     </message>
     <message>
       <source>Electronic journal</source>
-      <translation type="unfinished" />
+      <translation>Elektronisches Journal</translation>
     </message>
     <message>
       <source>Receipt number</source>
@@ -950,6 +962,10 @@
     <message>
       <source>No customer</source>
       <translation>Kein Kunde</translation>
+    </message>
+    <message>
+      <source>Shift and drawer, returns, journal, devices (Ctrl+M)</source>
+      <translation>Schicht und Lade, Rückgaben, Journal, Geräte (Strg+M)</translation>
     </message>
     <message>
       <source>Scan an item, key in its code, or pick it on the right.</source>

@@ -4,6 +4,22 @@
   <context>
     <name>Register</name>
     <message>
+      <source>Devices</source>
+      <translation>Devices</translation>
+    </message>
+    <message>
+      <source>Menu</source>
+      <translation>Menu</translation>
+    </message>
+    <message>
+      <source>Could not open that screen: </source>
+      <translation>Could not open that screen: </translation>
+    </message>
+    <message>
+      <source>Carry on selling; tell the manager.</source>
+      <translation>Carry on selling; tell the manager.</translation>
+    </message>
+    <message>
       <source>Tender declaration</source>
       <translation>Tender declaration</translation>
     </message>
@@ -50,10 +66,6 @@
     <message>
       <source>Detail</source>
       <translation>Detail</translation>
-    </message>
-    <message>
-      <source>Devices</source>
-      <translation>Devices</translation>
     </message>
     <message>
       <source>Check all devices</source>
@@ -950,6 +962,10 @@
     <message>
       <source>No customer</source>
       <translation>No customer</translation>
+    </message>
+    <message>
+      <source>Shift and drawer, returns, journal, devices (Ctrl+M)</source>
+      <translation>Shift and drawer, returns, journal, devices (Ctrl+M)</translation>
     </message>
     <message>
       <source>Scan an item, key in its code, or pick it on the right.</source>

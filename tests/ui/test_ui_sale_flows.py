@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -88,3 +89,36 @@ def qtbot_key(name: str):  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
     return getattr(Qt.Key, f"Key_{name}")
+
+
+def test_cart_survives_a_restart_and_the_back_office_opens_from_the_sale(
+    qtbot: QtBot, tmp_path: Path, seeded_store: Path
+) -> None:
+    db = copy_store(seeded_store, tmp_path)
+    window = open_window(qtbot, db)
+    user = Input(qtbot, window)
+    sign_in(window, user)
+    wait_until(qtbot, lambda: window.current() is window.shift_start, window=window)
+    user.tap(window.shift_start.no_drawer)  # work without a drawer
+    assert window.current() is window.transaction
+    user.scan(DEMO_ITEMS["espresso"])
+    user.scan(DEMO_ITEMS["cola"])
+    idle(window)
+    assert window.transaction.model.rowCount() == 2
+    window.close()  # as if the till lost power: the cart is in the database
+
+    window = open_window(qtbot, db)
+    user = Input(qtbot, window)
+    assert window.transaction.model.rowCount() == 2  # the same cart, before anyone signs in
+    sign_in(window, user)
+    wait_until(qtbot, lambda: window.current() is window.shift_start, window=window)
+    user.tap(window.shift_start.no_drawer)
+    user.key(qtbot_key("H"), Qt.KeyboardModifier.ControlModifier)  # shift and drawer
+    idle(window)
+    opened = window.back_office.open_widget
+    assert opened is not None and opened.objectName() != ""
+    opened.close()
+    idle(window)
+    assert window.back_office.open_widget is None
+    user.report("restart resumes the cart; Ctrl+H opens the shift screen")
+    window.close()
