@@ -140,6 +140,15 @@ def local_sales(db_file: Path, register_id: str = "R1") -> dict[str, Decimal]:
     return {str(tx): Decimal(json.loads(str(p))["totals"]["total"]) for tx, p in rows}
 
 
+def local_sales_payloads(db_file: Path, register_id: str = "R1") -> list[str]:
+    rows = _rows(
+        db_file,
+        "SELECT payload FROM outbox WHERE register_id = ? AND kind = 'sale'",
+        (register_id,),
+    )
+    return [str(p) for (p,) in rows]
+
+
 def acked_sales(db_file: Path, register_id: str = "R1") -> set[str]:
     rows = _rows(
         db_file,
@@ -213,11 +222,12 @@ class Till:
             register, self.register = self.register, None
             register.close()
 
-    def sell(self, lines: int | None = None) -> str:
-        """Ring up 1-4 random lines, pay exact cash, conclude; the transaction id."""
+    def sell(self, lines: int | None = None, first: str | None = None) -> str:
+        """Ring up 1-4 random lines (the first one `first` when given), pay exact cash,
+        conclude; the transaction id."""
         rt = self.open().runtime
-        for _ in range(lines or self.rng.randint(1, 4)):
-            code = self.rng.choice(self.barcodes)
+        for number in range(lines or self.rng.randint(1, 4)):
+            code = first if first and number == 0 else self.rng.choice(self.barcodes)
             result = rt.add_line(AddLine(barcode=code, quantity=Decimal(self.rng.randint(1, 3))))
             assert result.refusal is None, result.refusal
         paid = rt.add_tender(AddTender("cash"))
@@ -458,6 +468,13 @@ class ServiceSync:
 
         self.service.stop()
         keyring.set_keyring(self._previous_keyring)
+
+
+def ean13(body: str) -> str:
+    """The 12 digits plus their GTIN check digit."""
+    assert len(body) == 12 and body.isdigit()
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
 
 
 def local_product_price(db_file: Path, item_id: str) -> Decimal | None:

@@ -28,6 +28,7 @@ from sf_support import (
     acked_sales,
     assert_digests_match,
     assert_exactly_once,
+    ean13,
     local_product_price,
     local_sales,
     unacked_count,
@@ -76,14 +77,18 @@ class SyncMachine(RuleBasedStateMachine):
             self.server.stop()
             shutil.rmtree(self.dir, ignore_errors=True)
 
-    @rule(lines=st.integers(1, 4))
-    def sell(self, lines: int) -> None:
+    @rule(sales=st.integers(1, 4), lines=st.integers(1, 4))
+    def sell(self, sales: int, lines: int) -> None:
         self.calls["sell"] += 1
-        self.sold.add(self.till.sell(lines))
+        for _ in range(sales):
+            self.sold.add(self.till.sell(lines))
 
-    @rule()
-    def sync_step(self) -> None:
+    @rule(sell_first=st.booleans())
+    def sync_step(self, sell_first: bool) -> None:
+        """A sync cycle, as the app runs one right after a concluded sale."""
         self.calls["sync_step"] += 1
+        if sell_first:
+            self.sold.add(self.till.sell())
         self.client.cycle()
 
     @rule(fault=st.sampled_from(FAULTS), times=st.integers(1, 4))
@@ -112,7 +117,7 @@ class SyncMachine(RuleBasedStateMachine):
             "base_price": f"{price // 100}.{price % 100:02d}",
             "category_id": "C01",
             "variants": [],
-            "barcodes": [{"code": f"29{self.catalog_changes:011d}"}],
+            "barcodes": [{"code": ean13(f"29{self.catalog_changes:010d}")}],
             "prices": [],
         }
         with self.server.live.db.write() as session:
@@ -128,19 +133,27 @@ class SyncMachine(RuleBasedStateMachine):
         self._recover()
 
     def _recover(self) -> None:
-        """The network heals: a clean sync, then both sides agree to the cent."""
+        """The network heals: a clean sync; each newly downloaded product is sold at once and
+        synced too; then both sides agree to the cent."""
         self.proxy.clear()
         report = self.client.cycle(reconcile=True)
         assert report.ok, report
+        fresh = []
+        for item_id, price in self.published.items():
+            assert local_product_price(self.till.db_file, item_id) == price, item_id
+            code = ean13(f"29{int(item_id[2:]):010d}")
+            if code not in self.till.barcodes:  # downloaded: the register sells it from now on
+                self.till.barcodes.append(code)
+                fresh.append(code)
+        if fresh:
+            self.sold.add(self.till.sell(2, first=fresh[-1]))
+            self.calls["sold_a_published_product"] += 1
+            report = self.client.cycle(reconcile=True)
+            assert report.ok, report
         assert unacked_count(self.till.db_file) == 0
         assert_exactly_once(self.server, self.till.db_file)
         if self.sold:
             assert_digests_match(self.server, self.till.db_file)
-        for item_id, price in self.published.items():
-            assert local_product_price(self.till.db_file, item_id) == price, item_id
-            code = f"29{int(item_id[2:]):011d}"
-            if code not in self.till.barcodes:  # downloaded: the register sells it from now on
-                self.till.barcodes.append(code)
 
     @invariant()
     def no_sale_twice_and_nothing_invented(self) -> None:
@@ -171,4 +184,6 @@ def test_sync_state_machine(seeded_store: Path) -> None:
         for name in dir(SyncMachine)
         if hasattr(getattr(SyncMachine, name), "hypothesis_stateful_rule")
     }
-    assert set(SyncMachine.calls) == rules, SyncMachine.calls
+    calls = SyncMachine.calls
+    assert {name for name in calls if name in rules} == rules, calls
+    assert calls["sold_a_published_product"] > 0, calls  # catalog changes reach the sales
