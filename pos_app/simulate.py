@@ -4,12 +4,13 @@ for load and fault tests.
 Each register is real: its own SQLite database (a copy of one seeded store, with its own
 register id `SIM001`, `SIM002`, ...), the commerce runtime through the composition root, and the
 sync client's uploader pushing the outbox after every `sync_every` sales, like the app does
-after a concluded sale. Each register is activated against the server with a one-time code:
-issued locally when the server's database is at hand (`server_db`), or read from a codes file
-(`REGISTER CODE` per line, from `tillpoint server register-device --store S001 --register
-SIM001`). Device tokens stay in memory. A directory that already holds register databases
-continues them (their outbox sequences go on), so a second run against the same server adds
-sales instead of colliding with the first run's.
+after a concluded sale (upload only: the registers sell the seeded catalogue and download no
+master data, so a load run measures the ingest path). Each register is activated against the
+server with a one-time code: issued locally when the server's database is at hand
+(`server_db`), or read from a codes file (`REGISTER CODE` per line, from `tillpoint server
+register-device --store S001 --register SIM001`). Device tokens stay in memory. A directory
+that already holds register databases continues them (their outbox sequences go on), so a
+second run against the same server adds sales instead of colliding with the first run's.
 """
 
 from __future__ import annotations
