@@ -9,13 +9,16 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
-from peripherals.events import DeviceEvent
 from pos_app.ui.i18n import install_translator
 from pos_app.ui.main_window import MainWindow
 from pos_app.ui.theme import DEFAULT_THEME, apply_theme
+
+if TYPE_CHECKING:
+    from peripherals.events import DeviceEvent
 
 STARTED = time.perf_counter()  # module import time: the probe measures start to sign-in
 

@@ -15,8 +15,6 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from peripherals.events import DataEvent, DeviceEvent, ErrorEvent, StatusEvent
-from peripherals.scan_parse import ScanResult
 from pos_app.ui.back_office import BackOffice
 from pos_app.ui.common import MessageBanner, TaskRunner
 from pos_app.ui.i18n import tr
@@ -36,6 +34,7 @@ from pos_app.viewmodels.status import StatusViewModel
 from pos_app.viewmodels.tender import TenderViewModel
 
 if TYPE_CHECKING:
+    from peripherals.events import DeviceEvent
     from pos_app.composition import Register
 
 
@@ -276,6 +275,9 @@ class MainWindow(QMainWindow):
             self.actions.scanned(code)
 
     def _device_event(self, event: Any) -> None:
+        from peripherals.events import DataEvent, ErrorEvent, StatusEvent
+        from peripherals.scan_parse import ScanResult
+
         if isinstance(event, DataEvent) and isinstance(event.data, ScanResult):
             scan = event.data
             if self.current() is self.sign_in:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from peripherals.scanner_wedge import WedgeDetector, WedgeSettings
+if TYPE_CHECKING:
+    from peripherals.scanner_wedge import WedgeDetector, WedgeSettings
 
 _MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
               | Qt.KeyboardModifier.MetaModifier)
@@ -45,8 +47,8 @@ class ScanFilter(QObject):
                  active: Callable[[], bool] | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.settings = settings or WedgeSettings()
-        self._detector = WedgeDetector(self.settings)
+        self._settings = settings
+        self._wedge: WedgeDetector | None = None  # built on the first key: off the start-up
         self._active = active or (lambda: True)
         self._replaying = False
         self._target: QWidget | None = None
@@ -55,6 +57,18 @@ class ScanFilter(QObject):
         self._timer.timeout.connect(self._poll)
         self.scans = 0  # counted for the tests and the probe
         self.enabled = True
+
+    @property
+    def settings(self) -> WedgeSettings:
+        return self._detector.settings
+
+    @property
+    def _detector(self) -> WedgeDetector:
+        if self._wedge is None:
+            from peripherals.scanner_wedge import WedgeDetector, WedgeSettings
+
+            self._wedge = WedgeDetector(self._settings or WedgeSettings())
+        return self._wedge
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() != QEvent.Type.KeyPress or self._replaying or not self.enabled:
@@ -132,5 +146,6 @@ class ScanFilter(QObject):
 
     def flush(self) -> None:
         """Hand anything held back to the focused widget now (tests, screen changes)."""
-        self._detector.poll(time.monotonic() + 1.0)
-        self._flush_human()
+        if self._wedge is not None:
+            self._wedge.poll(time.monotonic() + 1.0)
+            self._flush_human()

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from peripherals.scan_parse import ScanResult, parse_scan
-from peripherals.scan_parse_layouts import BarcodeLayout
-from pos_app.register_devices import barcode_layouts
 from pos_app.viewmodels.formatting import Formatter
 from runtime.customer_ops import EnterCoupon, SetCustomer
 from runtime.discount_ops import DiscountLine, DiscountTotal, OverridePrice
@@ -39,6 +36,8 @@ from runtime.transaction import SaleLine, Transaction
 
 if TYPE_CHECKING:
     from peripherals.print_queue import PrintOutcome
+    from peripherals.scan_parse import ScanResult
+    from peripherals.scan_parse_layouts import BarcodeLayout
     from pos_app.composition import Register
 
 
@@ -115,6 +114,8 @@ class SaleViewModel:
         self._layouts: list[BarcodeLayout] = []
         devices = register.devices
         if devices is not None and devices.manager.profile is not None:
+            from pos_app.register_devices import barcode_layouts  # the devices are open: cheap
+
             self._layouts = barcode_layouts(devices.manager.profile)
         self.on_line_shown: Callable[[SaleLine], None] | None = None
 
@@ -242,6 +243,8 @@ class SaleViewModel:
                  age_verified: bool = False) -> OpResult[SaleLine]:
         """A scanned or keyed barcode (in-store weight/price labels parsed with the store's
         layouts); a weighed item without a weight asks the scale."""
+        from peripherals.scan_parse import parse_scan  # biip: loaded off the start-up path
+
         return self.add_scan(parse_scan(code.strip(), self._layouts), quantity, age_verified)
 
     def add_scan(self, scan: ScanResult, quantity: Decimal | None = None,

@@ -57,3 +57,4 @@ def test_themes_load_and_unknown_theme_is_refused(qapp) -> None:  # type: ignore
         assert "QPushButton" in load_stylesheet(name)
     with pytest.raises(ValueError, match="high-contrast"):
         load_stylesheet("neon")
+    qapp.setStyleSheet("")  # leave the shared application as other tests expect it
