@@ -159,6 +159,8 @@ def _window_states(window: MainWindow, theme: str, size: tuple[int, int], out_di
         ("window.shift_start", lambda: window.show_screen(window.shift_start)),
         ("window.transaction", lambda: window.show_screen(window.transaction)),
         ("window.tender", lambda: window.show_screen(window.tender)),
+        ("window.tender_card", lambda: _card_waiting(window)),
+        ("window.tender_paid", lambda: _paid(window)),
     ]
     for name, show in states:
         if only not in name:
@@ -171,6 +173,23 @@ def _window_states(window: MainWindow, theme: str, size: tuple[int, int], out_di
         _settle(window)
         _save(_grab(window, size), out_dir / f"{name}-{theme}-{size[0]}x{size[1]}.png", report)
     window.banner.clear()
+    window.tender.progress.hide()
+    window.tender.done_panel.hide()
+
+
+def _card_waiting(window: MainWindow) -> None:
+    """The tender screen while the terminal works (shown as the real flow shows it)."""
+    window.show_screen(window.tender)
+    window.tender._card_started()
+    window.tender.card_busy = False  # only the look: nothing is waiting
+
+
+def _paid(window: MainWindow) -> None:
+    window.show_screen(window.tender)
+    window.tender._card_ended()
+    window.tender.change.setText("Change due €17.47")
+    window.tender.receipt_state.setText("Receipt printed.")
+    window.tender.done_panel.show()
 
 
 def _save(pixmap: QPixmap, path: Path, report: ShotReport) -> None:

@@ -237,14 +237,17 @@ class TenderScreen(QWidget):
         self.progress_label.setText(tr("Follow the terminal: insert, tap or swipe the card."))
         self.cancel_button.setEnabled(True)
         self.progress.show()
-        for widget in (self.cash_button, self.card_button, self.check_button, self.back_button):
+        for widget in (self.cash_button, self.card_button, self.check_button, self.back_button,
+                       self.void_button, self.resolve_button):
             widget.setEnabled(False)
 
     def _card_ended(self) -> None:
         self.card_busy = False
         self.progress.hide()
-        for widget in (self.cash_button, self.card_button, self.check_button, self.back_button):
+        for widget in (self.cash_button, self.card_button, self.check_button, self.back_button,
+                       self.void_button):
             widget.setEnabled(True)
+        self.resolve_button.setEnabled(bool(self.snapshot and self.snapshot.unresolved))
 
     def _card_answered(self, line: TenderLine) -> None:
         self._card_ended()
