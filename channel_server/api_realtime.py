@@ -1,5 +1,5 @@
 """Real-time routes (only while the register is online): customers, a transaction for a
-return from any register of the chain, on-hand stock."""
+return from any register of the chain and what was returned of it, on-hand stock."""
 
 from __future__ import annotations
 
@@ -16,13 +16,16 @@ from channel_server.realtime import (
     create_customer,
     find_transactions,
     on_hand,
+    returned_lines,
     search_customers,
 )
 from sync.protocol import (
     CustomerList,
     CustomerRecord,
     ErrorCode,
+    Id,
     InventoryAnswer,
+    ReturnedList,
     TransactionList,
 )
 
@@ -74,6 +77,20 @@ def transactions(
     """Sales and voids with this receipt number from every store (for a return)."""
     with db.read() as session:
         return TransactionList(items=find_transactions(session, receipt_number))
+
+
+@router.get("/returns", response_model=ReturnedList, responses=errors(400, 401, 422))
+def returns(
+    db: Db,
+    device: Device,
+    transaction_id: Annotated[Id, Query(description="the original sale's transaction id")],
+) -> ReturnedList:
+    """What received returns from every register took back of each line of a sale (a
+    register adds them to its own returns before returning more of it)."""
+    with db.read() as session:
+        return ReturnedList(
+            transaction_id=transaction_id, items=returned_lines(session, transaction_id)
+        )
 
 
 @router.get("/inventory", response_model=InventoryAnswer, responses=errors(400, 401, 422))

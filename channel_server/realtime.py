@@ -1,5 +1,5 @@
 """The real-time side (REMOTE_FIRST operations): customers, a transaction for a return from any
-register of the chain, and on-hand stock per store.
+register of the chain with what every register has returned of it, and on-hand stock per store.
 
 Customer creation is idempotent by the client's customer_id: the same record again answers the
 stored one (a replayed request), a different record under that id is a conflict. New customers
@@ -20,9 +20,11 @@ from channel_server.db import insert_for
 from channel_server.devices import utcnow
 from channel_server.master_data import MasterChange, apply_changes, canonical_text
 from channel_server.models import CustomerRow, OnHandRow, ReceivedItemRow, TransactionRow
-from sync.protocol import CustomerRecord, OnHand, TransactionRecord
+from runtime.codec import transaction_from_dict
+from sync.protocol import CustomerRecord, OnHand, ReturnedLine, TransactionRecord
 
 _MILLI = Decimal("0.001")
+MAX_RETURNS = 1000  # received returns read per original sale (a sale has few)
 
 
 class CustomerConflict(Exception):
@@ -117,6 +119,61 @@ def find_transactions(session: Session, receipt_number: str) -> list[Transaction
         )
         for tx, payload, digest in rows
     ]
+
+
+def returned_lines(session: Session, transaction_id: str) -> list[ReturnedLine]:
+    """What received returns (concluded sales with return lines, from any register) took back
+    of each line of the original sale `transaction_id`, one row per return and line, oldest
+    first.
+
+    Read from the stored payloads: the return lines' `return_of` names the original. The
+    LIKE on the payload text is only a coarse filter (the original's id appears in every
+    return of it, as the canonical JSON writes it); each candidate is then read whole. This
+    scans the received sales' payloads; an index table filled at ingest would make it a
+    lookup once chains are large.
+    """
+    needle = json.dumps(transaction_id)  # "…", exactly as canonical JSON writes it
+    pattern = f'%"transaction_id":{_escape_like(needle)}%'
+    rows = session.execute(
+        select(
+            TransactionRow.transaction_id,
+            TransactionRow.store_id,
+            TransactionRow.register_id,
+            TransactionRow.received_at,
+            ReceivedItemRow.payload,
+        )
+        .join(
+            ReceivedItemRow,
+            (ReceivedItemRow.device_id == TransactionRow.device_id)
+            & (ReceivedItemRow.device_seq == TransactionRow.device_seq),
+        )
+        .where(
+            TransactionRow.kind == "sale",
+            TransactionRow.transaction_id != transaction_id,
+            ReceivedItemRow.payload.like(pattern, escape="\\"),
+        )
+        .order_by(TransactionRow.received_at, TransactionRow.transaction_id)
+        .limit(MAX_RETURNS)
+    ).all()
+    found: list[ReturnedLine] = []
+    for return_id, store_id, register_id, received_at, payload in rows:
+        taken: dict[str, Decimal] = {}
+        for line in transaction_from_dict(json.loads(payload)).active_lines:
+            ref = line.return_of
+            if ref is not None and ref.transaction_id == transaction_id and line.quantity < 0:
+                taken[ref.line_id] = taken.get(ref.line_id, Decimal(0)) - line.quantity
+        found.extend(
+            ReturnedLine(
+                line_id=line_id,
+                quantity=quantity,
+                return_transaction_id=return_id,
+                store_id=store_id,
+                register_id=register_id,
+                received_at=received_at,
+            )
+            for line_id, quantity in sorted(taken.items())
+        )
+    return found
 
 
 def to_milli(quantity: Decimal) -> int:

@@ -49,6 +49,10 @@ REACH: Mapping[str, Reach] = MappingProxyType(
         "search_customers": Reach.REMOTE_FIRST,  # local customers table offline
         "create_customer": Reach.REMOTE_FIRST,  # offline: local row + customer_created outbox
         "find_receipt_anywhere": Reach.REMOTE_FIRST,  # local journal first, then the server
+        # a return by receipt: another register's sale from the server, and every register's
+        # returns counted; offline, local receipts only (runtime.return_ops)
+        "find_receipt": Reach.REMOTE_FIRST,
+        "return_lines": Reach.REMOTE_FIRST,
         # declared for the UI (disabled offline); not implemented yet
         "edit_customer": Reach.REMOTE_ONLY,
         "gift_card": Reach.REMOTE_ONLY,

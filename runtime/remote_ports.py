@@ -47,6 +47,18 @@ class RemoteTransaction:
     received_at: dt.datetime
 
 
+@dataclass(frozen=True, slots=True)
+class RemoteReturn:
+    """What one return the server received (from any register) took back of one line of an
+    original sale."""
+
+    return_transaction_id: str
+    store_id: str
+    register_id: str
+    line_id: str  # the original sale's line
+    quantity: Decimal  # positive
+
+
 class RemoteDesk(Protocol):
     """What the register asks the channel server in real time."""
 
@@ -70,4 +82,11 @@ class RemoteDesk(Protocol):
         """Offline: store the customer locally and queue a `customer_created` outbox row."""
         ...
 
-    def find_receipts(self, receipt_number: str) -> Sequence[RemoteTransaction]: ...
+    def find_receipts(self, receipt_number: str) -> Sequence[RemoteTransaction]:
+        """Sales and voids with this receipt number from every register of the chain. A copy
+        that does not match its checksum raises RemoteRefused (never half-trusted)."""
+        ...
+
+    def returns_of(self, transaction_id: str) -> Sequence[RemoteReturn]:
+        """Every return of the sale `transaction_id` the server received, from any register."""
+        ...

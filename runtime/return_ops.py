@@ -1,11 +1,15 @@
-"""Return operations of the runtime facade (issue #4); the journal ones are inherited from
-runtime.return_journal_ops.
+"""Return operations of the runtime facade (issues #4, #5); the journal ones are inherited
+from runtime.return_journal_ops.
 
 Returns with a receipt find the original sale in the local journal (by receipt number, the
 receipt's barcode, or a transaction id picked from a journal search) and add return lines:
-negative quantities that refund what was paid (runtime.returns). Returns without a receipt
-need a permission and a return reason code, and refund today's price. Sale and return lines
-mix freely in one transaction (an exchange). Every refusal changes nothing.
+negative quantities that refund what was paid (runtime.returns). A receipt of another register
+is not in the local journal: online, the server's verified copy of the sale becomes the
+original (REMOTE_FIRST); offline it is refused with the reason. Either way, while online, the
+returns other registers made of the sale (the server received them) count as returned, at the
+return and again when it concludes. Returns without a receipt need a permission and a return
+reason code, and refund today's price. Sale and return lines mix freely in one transaction (an
+exchange). Every refusal changes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from runtime.catalog import BarcodeHit, Product
 from runtime.config import TenderKind
@@ -28,14 +32,18 @@ from runtime.operations import (
     RefusalCode,
 )
 from runtime.ports import LinePricing, PricingContext
-from runtime.return_journal_ops import JournalOperations
-from runtime.return_ports import LineKey, ReturnReason
+from runtime.remote_ports import RemoteRefused, RemoteUnavailable
+from runtime.return_journal_ops import MAX_RECEIPT_TEXT, NO_CHANGE, JournalOperations, _clean
+from runtime.return_ports import JournalRecord, LineKey, ReturnReason
 from runtime.return_requests import (
+    FindReceipt,
     RefundTender,
     ReturnItem,
     ReturnLines,
 )
 from runtime.returns import (
+    ReturnableReceipt,
+    add_quantities,
     checked_quantities,
     exceeded,
     in_cart,
@@ -43,6 +51,7 @@ from runtime.returns import (
     make_return_line,
     original_refusal,
     refund_pricing,
+    returnable_view,
 )
 from runtime.transaction import SaleLine, TenderLine, Transaction
 
@@ -54,6 +63,144 @@ RETURN_LINE_OPERATIONS = frozenset({"void_line", "comment_line"})
 class ReturnOperations(JournalOperations):
     """Mixed into runtime.facade.CommerceRuntime."""
 
+    # what the server said about originals of this runtime's return lines, by transaction id:
+    # other registers' returns (line id -> quantity) and the sales found only on the server
+    _elsewhere: dict[str, Mapping[str, Decimal]]
+    _server_sales: dict[str, Transaction]
+
+    # ---- finding the original (local journal, else the server) -------------------------------
+
+    def find_receipt(self, request: FindReceipt) -> OpResult[ReturnableReceipt]:
+        """A past sale with, per line, what was sold, returned (at any register, as far as the
+        server knows) and can still be returned; a receipt of another register comes from
+        the server while online."""
+
+        def step() -> Step[ReturnableReceipt] | Refusal:
+            record = self._original_record(request.receipt_number, request.register_id)
+            if isinstance(record, Refusal):
+                return record
+            refusal = original_refusal(record)
+            if refusal:
+                return refusal
+            view = returnable_view(record, in_cart(self._tx), self.store.currency)
+            return cast(Transaction, self._tx), NO_CHANGE, view
+
+        return self._run("find_receipt", request, step)
+
+    def _original_record(self, text: str, register_id: str | None) -> JournalRecord | Refusal:
+        """The original for a return: the local journal's (plus other registers' returns
+        when online), or the server's copy when the receipt is not in the local journal."""
+        record = self._lookup(text, register_id)
+        if not isinstance(record, Refusal):
+            tx = record.transaction
+            elsewhere = self._fetch_elsewhere(tx.transaction_id)
+            if isinstance(elsewhere, Refusal):  # the server cannot tell now: local counts only
+                elsewhere = self._caches()[0].get(tx.transaction_id, {})
+            return JournalRecord(tx, add_quantities(record.returned, elsewhere))
+        number = _clean(text)
+        not_found = record.code is RefusalCode.UNKNOWN_RECEIPT and not record.details
+        if not not_found or not number or len(number) > MAX_RECEIPT_TEXT:
+            return record
+        if self.ports.journal is None or self.ports.remote is None:
+            return record
+        return self._server_record(number, register_id)
+
+    def _server_record(self, number: str, register_id: str | None) -> JournalRecord | Refusal:
+        desk = self.ports.remote
+        assert desk is not None
+        reason = desk.offline_reason()
+        if reason is None:
+            try:
+                found = [
+                    f
+                    for f in desk.find_receipts(number)
+                    if register_id is None or f.register_id == register_id
+                ]
+            except RemoteUnavailable as exc:
+                reason = str(exc)
+            except RemoteRefused as exc:
+                return refused(
+                    RefusalCode.UNKNOWN_RECEIPT,
+                    f"Receipt {number} cannot be returned by receipt: {exc}",
+                    "server_refused",
+                )
+            else:
+                if not found:
+                    return refused(
+                        RefusalCode.UNKNOWN_RECEIPT,
+                        f"No receipt {number} in this register's journal or on the channel server.",
+                    )
+                if len(found) > 1:
+                    return refused(
+                        RefusalCode.UNKNOWN_RECEIPT,
+                        f"Several registers have a receipt {number}; choose the register.",
+                        *sorted(f.register_id for f in found),
+                    )
+                return self._server_original(found[0].transaction)
+        return refused(
+            RefusalCode.NEEDS_SERVER,
+            f"Receipt {number} is not in this register's journal: it is from another "
+            f"register, and finding it needs the channel server, but the register is offline "
+            f"({reason}). Return the items without a receipt instead (a manager approves it).",
+            "offline",
+        )
+
+    def _server_original(self, tx: Transaction) -> JournalRecord | Refusal:
+        """The server's copy as the original, with what returns at any register took back."""
+        elsewhere = self._fetch_elsewhere(tx.transaction_id)
+        if isinstance(elsewhere, Refusal):
+            return elsewhere
+        self._caches()[1][tx.transaction_id] = tx
+        journal = self.ports.journal
+        keys = [(tx.transaction_id, line.line_id) for line in tx.lines]
+        local = {} if journal is None else journal.returned_quantities(keys)
+        here = {line_id: quantity for (_, line_id), quantity in local.items()}
+        return JournalRecord(tx, add_quantities(here, elsewhere))
+
+    def _fetch_elsewhere(self, transaction_id: str) -> Mapping[str, Decimal] | Refusal:
+        """Ask the server what other registers returned of a sale (their returns this
+        register's journal does not hold), and remember it for pricing and the check at
+        conclude. A refusal when the server cannot be asked or answer."""
+        desk = self.ports.remote
+        if desk is None:
+            return refused(RefusalCode.NEEDS_SERVER, "No channel server.", "no_server")
+        reason = desk.offline_reason()
+        if reason is not None:
+            return refused(
+                RefusalCode.NEEDS_SERVER,
+                f"What other registers returned needs the channel server, and the register "
+                f"is offline ({reason}).",
+                "offline",
+            )
+        try:
+            rows = desk.returns_of(transaction_id)
+        except (RemoteUnavailable, RemoteRefused) as exc:
+            return refused(
+                RefusalCode.NEEDS_SERVER,
+                f"The channel server could not say what other registers returned: {exc}",
+                "offline" if isinstance(exc, RemoteUnavailable) else "server_refused",
+            )
+        journal = self.ports.journal
+        counted: dict[str, Decimal] = {}
+        for row in rows:
+            if journal is not None and journal.find_transaction(row.return_transaction_id):
+                continue  # a return of this register's journal: counted there already
+            counted[row.line_id] = counted.get(row.line_id, ZERO) + row.quantity
+        elsewhere, sales = self._caches()
+        keep = {key[0] for key in in_cart(self._tx)} | {transaction_id}
+        for cache in (elsewhere, sales):
+            for stale in [tid for tid in cache if tid not in keep]:
+                del cache[stale]
+        elsewhere[transaction_id] = counted
+        return counted
+
+    def _caches(self) -> tuple[dict[str, Mapping[str, Decimal]], dict[str, Transaction]]:
+        try:
+            return self._elsewhere, self._server_sales
+        except AttributeError:
+            self._elsewhere, self._server_sales = {}, {}
+            return self._elsewhere, self._server_sales
+
     # ---- returns ------------------------------------------------------------------------------
 
     def return_lines(self, request: ReturnLines) -> OpResult[tuple[SaleLine, ...]]:
@@ -64,7 +211,7 @@ class ReturnOperations(JournalOperations):
         tx = self._tx_or_autostart()
         if isinstance(tx, Refusal):
             return tx
-        record = self._lookup(request.receipt_number, request.register_id)
+        record = self._original_record(request.receipt_number, request.register_id)
         if isinstance(record, Refusal):
             return record
         refusal = original_refusal(record)
@@ -252,23 +399,38 @@ class ReturnOperations(JournalOperations):
         return self._run("refund", request, step)
 
     def _refund_originals(self, tx: Transaction) -> Sequence[Transaction]:
+        """The originals from the local journal, else the server's copies (same rules)."""
         journal = self.ports.journal
         if journal is None:
             return ()
         ids = dict.fromkeys(
             line.return_of.transaction_id for line in tx.active_lines if line.return_of
         )
-        found = (journal.find_transaction(tid) for tid in ids)
-        return tuple(record.transaction for record in found if record is not None)
+        server_sales = self._caches()[1]
+        found: list[Transaction] = []
+        for tid in ids:
+            record = journal.find_transaction(tid)
+            sale = record.transaction if record is not None else server_sales.get(tid)
+            if sale is not None:
+                found.append(sale)
+        return tuple(found)
 
     # ---- hooks of the core --------------------------------------------------------------------
 
     def _journal_returned(self, lines: Sequence[SaleLine]) -> Mapping[LineKey, Decimal]:
+        """Returned by this journal's concluded returns, plus what the server last said other
+        registers returned (no server call: repricing runs on every change)."""
         keys = list(dict.fromkeys(key_of(line.return_of) for line in lines if line.return_of))
         journal = self.ports.journal
         if not keys or journal is None:
             return {}
-        return journal.returned_quantities(keys)
+        returned = dict(journal.returned_quantities(keys))
+        elsewhere = self._caches()[0]
+        for key in keys:
+            extra = elsewhere.get(key[0], {}).get(key[1], ZERO)
+            if extra:
+                returned[key] = returned.get(key, ZERO) + extra
+        return returned
 
     def _return_pricing(
         self, context: PricingContext, tx: Transaction, lines: Sequence[SaleLine]
@@ -327,4 +489,6 @@ class ReturnOperations(JournalOperations):
         lines = [line for line in tx.active_lines if line.return_of is not None]
         if not lines:
             return None
+        for tid in dict.fromkeys(key_of(line.return_of)[0] for line in lines if line.return_of):
+            self._fetch_elsewhere(tid)  # fresh counts when online; offline the last known ones
         return exceeded(lines, self._journal_returned(lines))

@@ -123,6 +123,15 @@ def refund_pricing(
     return priced
 
 
+def add_quantities(*parts: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Line id -> quantity, summed (returns counted here and elsewhere)."""
+    total: dict[str, Decimal] = {}
+    for part in parts:
+        for line_id, quantity in part.items():
+            total[line_id] = total.get(line_id, ZERO) + quantity
+    return total
+
+
 def in_cart(tx: Transaction | None) -> dict[LineKey, Decimal]:
     """Quantities of original lines on the active return lines of `tx`."""
     taken: dict[LineKey, Decimal] = {}

@@ -23,11 +23,18 @@ from local_db.ledger import DEVICE_SEQ_COUNTER
 from local_db.timefmt import format_utc
 from runtime.codec import canonical_json, sha256_hex, transaction_from_dict
 from runtime.pricing_engine.customers import Customer
-from runtime.remote_ports import RemoteRefused, RemoteTransaction, RemoteUnavailable, StockLevel
+from runtime.remote_ports import (
+    RemoteRefused,
+    RemoteReturn,
+    RemoteTransaction,
+    RemoteUnavailable,
+    StockLevel,
+)
+from runtime.transaction import Transaction
 from sync.client import ChannelClient
-from sync.protocol import CustomerRecord
+from sync.protocol import CustomerRecord, ReturnedList, TransactionRecord
 from sync.state import StateHolder
-from sync.transport import ServerRefused, ServerUnavailable, SyncFailure
+from sync.transport import NO_RETRY, ServerRefused, ServerUnavailable, SyncFailure
 
 log = logging.getLogger("tillpoint.sync")
 T = TypeVar("T")
@@ -142,15 +149,29 @@ class ServerDesk:
         answer = self._ask(lambda: self.client.transactions(receipt_number))
         found: list[RemoteTransaction] = []
         for record in answer.items:
-            try:
-                tx = transaction_from_dict(json.loads(record.payload))
-            except (ValueError, KeyError, TypeError) as exc:
-                log.warning("receipt %s from %s unreadable: %s", receipt_number,
-                            record.register_id, type(exc).__name__)  # fmt: skip
-                continue
-            found.append(RemoteTransaction(tx, record.store_id, record.register_id,
-                                           record.received_at))  # fmt: skip
+            tx = _verified(record)
+            if tx is not None:
+                found.append(RemoteTransaction(tx, record.store_id, record.register_id,
+                                               record.received_at))  # fmt: skip
         return found
+
+    def returns_of(self, transaction_id: str) -> Sequence[RemoteReturn]:
+        client = self.client
+        params: dict[str, str | int] = {"transaction_id": transaction_id}
+
+        def ask() -> ReturnedList:
+            return client.transport.call_model(
+                "GET", "/v1/returns", ReturnedList, params=params,
+                retry=NO_RETRY, timeout=client.realtime_timeout,
+            )[1]  # fmt: skip
+
+        answer = self._ask(ask)
+        if answer.transaction_id != transaction_id:
+            raise RemoteUnavailable("the server answered for another transaction")
+        return [
+            RemoteReturn(r.return_transaction_id, r.store_id, r.register_id, r.line_id, r.quantity)
+            for r in answer.items
+        ]
 
     def _ask(self, call: Callable[[], T]) -> T:
         try:
@@ -171,3 +192,28 @@ class ServerDesk:
                 upsert_customers(conn, customers)
         except Exception:  # noqa: BLE001 - a local copy is a convenience, never a failure
             log.exception("could not keep customers from the server locally")
+
+
+def _verified(record: TransactionRecord) -> Transaction | None:
+    """The server's copy of a transaction, only if it is the register's canonical payload as
+    sent (it hashes to `payload_sha256`) and is the transaction the record names. A copy
+    that fails is refused outright: a return must never refund from altered amounts. An
+    unreadable but intact payload (a newer register's format) is skipped with a log line."""
+    where = f"receipt {record.receipt_number} of register {record.store_id}/{record.register_id}"
+    if sha256_hex(record.payload.encode()) != record.payload_sha256:
+        log.warning("server copy of %s fails its checksum", where)
+        raise RemoteRefused(
+            f"The channel server's copy of {where} does not match its checksum: it was "
+            "damaged or altered, so it cannot be used for a return. Tell the head office."
+        )
+    try:
+        tx = transaction_from_dict(json.loads(record.payload))
+    except (ValueError, KeyError, TypeError) as exc:
+        log.warning("%s unreadable: %s", where, type(exc).__name__)
+        return None
+    if tx.transaction_id != record.transaction_id or tx.receipt_number != record.receipt_number:
+        raise RemoteRefused(
+            f"The channel server's copy of {where} names another transaction; it cannot be "
+            "used for a return. Tell the head office."
+        )
+    return tx

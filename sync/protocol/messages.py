@@ -252,6 +252,25 @@ class TransactionList(Strict):
     items: list[TransactionRecord]
 
 
+class ReturnedLine(Strict):
+    """What one received return took back of one line of an original sale (`GET /v1/returns`,
+    added within protocol 1: a new endpoint and new messages, no existing message changed)."""
+
+    line_id: Key  # the original sale's line
+    quantity: Money  # positive, summed over the return's active lines for that original line
+    return_transaction_id: Id
+    store_id: Id
+    register_id: Id
+    received_at: UtcTime
+
+
+class ReturnedList(Strict):
+    """Every received return of an original sale, from any register of the chain."""
+
+    transaction_id: Id
+    items: list[ReturnedLine]
+
+
 class OnHand(Strict):
     store_id: Id
     item_id: Key
