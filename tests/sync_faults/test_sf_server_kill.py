@@ -57,7 +57,7 @@ def _start(db_file: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise AssertionError("the server did not start")
 
 
-@pytest.mark.slow  # four server processes: ~10-20 s
+@pytest.mark.slow  # three server processes: ~10-20 s
 def test_server_killed_during_uploads_loses_and_doubles_nothing(till: Till, tmp_path: Path) -> None:
     db_file = tmp_path / "server.db"
     for _ in range(150):
@@ -85,7 +85,7 @@ def test_server_killed_during_uploads_loses_and_doubles_nothing(till: Till, tmp_
     kills = 0
     left: list[int] = []  # unacknowledged outbox rows at each kill
     try:
-        for _ in range(3):
+        for _ in range(2):
             before = unacked_count(till.db_file)
             deadline = time.monotonic() + 60
             while unacked_count(till.db_file) == before and time.monotonic() < deadline:

@@ -173,13 +173,13 @@ class SyncMachine(RuleBasedStateMachine):
         assert acked_sales(self.till.db_file) <= set(counts)
 
 
-@pytest.mark.slow  # ~15-30 s: 8 examples of 14 steps, each with its own server and register
+@pytest.mark.slow  # ~15-30 s: 6 examples of 14 steps, each with its own server and register
 def test_sync_state_machine(seeded_store: Path) -> None:
     SyncMachine.template = seeded_store
     run_state_machine_as_test(
         SyncMachine,
         settings=settings(
-            max_examples=8,
+            max_examples=6,
             stateful_step_count=14,
             deadline=None,
             suppress_health_check=list(HealthCheck),
