@@ -23,9 +23,10 @@ from channel_server.api_common import (
     reject_unknown_query,
     same_store,
 )
+from channel_server.changes_read import read_changes_json
 from channel_server.devices import activate, utcnow
 from channel_server.errors import ApiError, check_protocol
-from channel_server.master_data import BadCursor, CursorExpired, read_changes
+from channel_server.master_data import BadCursor, CursorExpired
 from channel_server.models import DeviceRow
 from channel_server.reports import register_digest
 from sync.protocol import (
@@ -150,13 +151,13 @@ def changes(
     """A page of the store's master-data change log after `since` (omit it: from the start)."""
     store = same_store(device, store_id)
     try:
-        with db.read() as session:
-            page = read_changes(session, store, since, limit)
+        with db.read() as session:  # the stored data texts spliced in (channel_server.changes_read)
+            body = read_changes_json(session, store, since, limit)
     except BadCursor as exc:
         raise ApiError(400, ErrorCode.INVALID_REQUEST, str(exc)) from exc
     except CursorExpired as exc:
         raise ApiError(410, ErrorCode.CURSOR_EXPIRED, str(exc)) from exc
-    return Response(page.model_dump_json(), media_type="application/json")
+    return Response(body, media_type="application/json")
 
 
 @router.get("/digest", response_model=RegisterDayDigest, responses=errors(400, 401, 403, 404, 422))

@@ -201,10 +201,9 @@ def _write_rows(
         conn.exec_driver_sql(sql, values[start : start + _WRITE_CHUNK])
 
 
-def read_changes(
-    session: Session, store_id: str, since: str | None, limit: int = DEFAULT_PAGE_ITEMS
-) -> ChangesPage:
-    """One page of the store's log after `since` (None or empty: from the start)."""
+def changes_start(session: Session, store_id: str, since: str | None) -> tuple[StoreRow, int]:
+    """The store and the version a page after `since` starts behind (0: from the start);
+    raises LookupError, BadCursor or CursorExpired (410)."""
     store = session.get(StoreRow, store_id)
     if store is None:
         raise LookupError(f"there is no store {store_id} on this server")
@@ -220,6 +219,16 @@ def read_changes(
             raise CursorExpired("the change log was compacted past this cursor: download again")
         if after > store.version:
             raise CursorExpired("this cursor is ahead of the server's log: download again")
+    return store, after
+
+
+def read_changes(
+    session: Session, store_id: str, since: str | None, limit: int = DEFAULT_PAGE_ITEMS
+) -> ChangesPage:
+    """One page of the store's log after `since` (None or empty: from the start). The route
+    serves pages with `channel_server.changes_read.read_changes_json` (the same page as JSON,
+    without parsing the stored rows)."""
+    store, after = changes_start(session, store_id, since)
     rows = session.execute(
         select(ChangeRow.version, ChangeRow.entity, ChangeRow.key, ChangeRow.op, ChangeRow.data)
         .where(ChangeRow.store_id == store_id, ChangeRow.version > after)

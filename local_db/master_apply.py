@@ -29,7 +29,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from local_db.database import Database, storage_error
 from local_db.master_entities import (
@@ -62,9 +62,9 @@ WAITING = "waiting for "  # master_documents.error of a row set aside until its 
 MAX_PROBLEMS = 200  # a page of 5,000 broken rows reports the first ones and a count
 
 
-@dataclass(frozen=True, slots=True)
-class MasterItem:
-    """One change of the log (sync.protocol.Change as plain values)."""
+class MasterItem(NamedTuple):
+    """One change of the log (sync.protocol.Change as plain values). A NamedTuple: built a
+    million times per full download, at less than half the cost of a frozen dataclass."""
 
     version: int
     entity: str

@@ -196,3 +196,31 @@ def test_a_full_download_without_the_registers_own_rows_is_held_open(
     finally:
         service.stop()
         db.close()
+
+
+def test_a_garbled_page_read_ahead_is_asked_for_again(
+    server: LiveServer, fresh_db: Database
+) -> None:
+    publish(server, base_changes(9))  # 12 changes, pages of 4: pages 2 and 3 are read ahead
+    with FaultProxy.to(server.base_url) as proxy:
+        calls: list[str] = []
+
+        def second_page_garbled_once(request: Request) -> Fault | None:
+            if request.path.startswith("/v1/changes"):
+                calls.append(request.path)
+                if len(calls) == 2:
+                    return Fault(Kind.GARBAGE)
+            return None
+
+        proxy.rule = second_page_garbled_once
+        service = service_for(server, fresh_db, url=proxy.url, page_limit=4)
+        try:
+            done = service.download()
+            assert done is not None and done.full and done.pages == 3 and done.items == 12
+            assert done.problems == () and len(prices(fresh_db)) == 9
+            assert len(calls) == 4 and calls[1] == calls[2]  # the garbled page, asked again
+            cursor = read_cursor(fresh_db)
+            assert cursor is not None and not cursor.full_download
+            assert cursor.applied_version == 12
+        finally:
+            service.stop()
