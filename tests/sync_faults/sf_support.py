@@ -63,10 +63,10 @@ class ServerHandle:
     def stop(self) -> None:
         self.live.stop()
 
-    def sale_counts(self, register_id: str | None = None) -> Counter[str]:
-        """transaction id -> how many received items (any status) carry it as a sale (of one
-        register, or of all)."""
-        query = select(ReceivedItemRow.subject_id).where(ReceivedItemRow.kind == "sale")
+    def sale_counts(self, register_id: str | None = None, kind: str = "sale") -> Counter[str]:
+        """transaction id -> how many received items (any status) carry it as a sale (or
+        another outbox kind) of one register, or of all."""
+        query = select(ReceivedItemRow.subject_id).where(ReceivedItemRow.kind == kind)
         if register_id is not None:
             query = query.join(DeviceRow, DeviceRow.device_id == ReceivedItemRow.device_id)
             query = query.where(DeviceRow.register_id == register_id)
@@ -147,6 +147,16 @@ def local_sales_payloads(db_file: Path, register_id: str = "R1") -> list[str]:
         (register_id,),
     )
     return [str(p) for (p,) in rows]
+
+
+def local_ids(db_file: Path, kind: str, register_id: str = "R1") -> set[str]:
+    """Transaction ids of the register's outbox rows of one kind."""
+    rows = _rows(
+        db_file,
+        "SELECT transaction_id FROM outbox WHERE register_id = ? AND kind = ?",
+        (register_id, kind),
+    )
+    return {str(tx) for (tx,) in rows}
 
 
 def acked_sales(db_file: Path, register_id: str = "R1") -> set[str]:
@@ -235,6 +245,18 @@ class Till:
         done = rt.conclude(Conclude())
         assert done.value is not None, done.refusal
         return done.value.transaction.transaction_id
+
+
+def void_sale(till: Till) -> str:
+    """Ring up a line and void the whole transaction (a manager approves); its id."""
+    from runtime.operations import Approval, VoidTransaction
+
+    rt = till.open().runtime
+    added = rt.add_line(AddLine(barcode=till.rng.choice(till.barcodes)))
+    assert added.refusal is None, added.refusal
+    voided = rt.void_transaction(VoidTransaction("test", Approval("9001", "9999")))
+    assert voided.value is not None, voided.refusal
+    return voided.value.transaction_id
 
 
 class MiniPusher:

@@ -1,9 +1,10 @@
 """A hypothesis state machine over a real register, its sync client (SyncService: health,
-upload, master-data download, reconciliation), the fault proxy and a real server: sell, sync,
-inject faults, crash and reopen the register, restart the server on the same database file,
-publish catalog changes. After every step: no sale is on the server twice, the server holds only
-sales the register concluded, every acknowledged sale is on the server; after a clean sync both
-sides agree to the cent, the day reconciles, and every published product is on the register."""
+upload, master-data download, reconciliation), the fault proxy and a real server: sell, void,
+sync, inject faults, crash and reopen the register, restart the server on the same database
+file, publish catalog changes. After every step: no sale or void is on the server twice, the
+server holds only what the register concluded, every acknowledged sale is on the server; after
+a clean sync both sides agree to the cent, the day reconciles, and every published product is
+on the register."""
 
 from __future__ import annotations
 
@@ -30,9 +31,11 @@ from sf_support import (
     assert_digests_match,
     assert_exactly_once,
     ean13,
+    local_ids,
     local_product_price,
     local_sales,
     unacked_count,
+    void_sale,
 )
 
 from channel_server.importer import import_directory
@@ -65,6 +68,7 @@ class SyncMachine(RuleBasedStateMachine):
         assert first.download is not None and first.download.full, first
         self.till.barcodes = sample_barcodes(self.till.open().database, 30, seed=3)
         self.sold: set[str] = set()
+        self.voided: set[str] = set()
         self.catalog_changes = 0
         self.published: dict[str, Decimal] = {}
 
@@ -83,6 +87,11 @@ class SyncMachine(RuleBasedStateMachine):
         self.calls["sell"] += 1
         for _ in range(sales):
             self.sold.add(self.till.sell(lines))
+
+    @rule()
+    def ring_and_void(self) -> None:
+        self.calls["ring_and_void"] += 1
+        self.voided.add(void_sale(self.till))
 
     @rule(sell_first=st.booleans())
     def sync_step(self, sell_first: bool) -> None:
@@ -160,6 +169,7 @@ class SyncMachine(RuleBasedStateMachine):
             self._clean_cycle()
         assert unacked_count(self.till.db_file) == 0
         assert_exactly_once(self.server, self.till.db_file)
+        assert set(self.server.sale_counts(kind="void")) == self.voided
         if self.sold:
             assert_digests_match(self.server, self.till.db_file)
 
@@ -171,6 +181,9 @@ class SyncMachine(RuleBasedStateMachine):
         assert set(local) == self.sold  # every concluded sale is in the register's outbox
         assert set(counts) <= set(local)
         assert acked_sales(self.till.db_file) <= set(counts)
+        voids = self.server.sale_counts(kind="void")
+        assert all(n == 1 for n in voids.values()), voids
+        assert set(voids) <= local_ids(self.till.db_file, "void") == self.voided
 
 
 @pytest.mark.slow  # ~15-30 s: 6 examples of 14 steps, each with its own server and register
