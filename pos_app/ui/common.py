@@ -51,7 +51,9 @@ class TaskRunner(QObject):
 
     busy_changed = Signal(bool)
     error = Signal(str)
-    _finished = Signal(int, object, object)  # job id, result, exception (queued to the UI thread)
+    # only the job id crosses threads: PySide 6.12 miscounts references of Python objects
+    # (None, True...) carried by queued `object` arguments and aborts the process later
+    _finished = Signal(int)
 
     def __init__(self, name: str = "runtime", parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -59,8 +61,10 @@ class TaskRunner(QObject):
         self._pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix=f"tp-{name}-bg")
         self._ids = itertools.count(1)
         self._callbacks: dict[int, tuple[Done | None, Failed | None]] = {}
+        self._results: dict[int, tuple[object, BaseException | None]] = {}
         self._lock = threading.Lock()
         self._pending = 0
+        self._closed = False
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     def submit(self, fn: Callable[[], Any], done: Done | None = None,
@@ -95,7 +99,8 @@ class TaskRunner(QObject):
         return True
 
     def shutdown(self) -> None:
-        """Stop accepting work and wait for running jobs (on close)."""
+        """Stop accepting work and wait for running jobs (on close); later submits are dropped."""
+        self._closed = True
         self._serial.shutdown(wait=True, cancel_futures=True)
         self._pool.shutdown(wait=True, cancel_futures=True)
 
@@ -103,6 +108,8 @@ class TaskRunner(QObject):
 
     def _start(self, executor: ThreadPoolExecutor, fn: Callable[[], Any], done: Done | None,
                failed: Failed | None) -> int:
+        if self._closed:  # the window is closing: a late timer's request has nobody to answer
+            return 0
         job = next(self._ids)
         with self._lock:
             self._callbacks[job] = (done, failed)
@@ -113,19 +120,21 @@ class TaskRunner(QObject):
 
         def run() -> None:
             try:
-                value = fn()
+                answer: tuple[object, BaseException | None] = (fn(), None)
             except BaseException as exc:  # delivered to the UI thread, never swallowed
                 exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-                self._finished.emit(job, None, exc)
-                return
-            self._finished.emit(job, value, None)
+                answer = (None, exc)
+            with self._lock:
+                self._results[job] = answer
+            self._finished.emit(job)
 
         executor.submit(run)
         return job
 
-    def _deliver(self, job: int, value: object, exc: object) -> None:
+    def _deliver(self, job: int) -> None:
         with self._lock:
             done, failed = self._callbacks.pop(job, (None, None))
+            value, exc = self._results.pop(job, (None, None))
         try:
             if isinstance(exc, BaseException):
                 if failed is not None:

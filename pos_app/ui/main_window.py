@@ -7,11 +7,12 @@ attached when ready, so the sign-in screen appears before the store is loaded.
 
 from __future__ import annotations
 
+import queue
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -39,12 +40,30 @@ if TYPE_CHECKING:
 
 
 class DeviceBridge(QObject):
-    """Device events arrive on device threads; this re-emits them on the UI thread."""
+    """Device events arrive on device threads; this hands them to the UI thread in order.
 
-    event = Signal(object)
+    The events wait in a queue and only a wake-up crosses threads (PySide 6.12 miscounts
+    references of Python objects carried by queued signal arguments)."""
+
+    event = Signal(object)  # emitted on the UI thread
+    _wake = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._queue: queue.SimpleQueue[DeviceEvent] = queue.SimpleQueue()
+        self._wake.connect(self._drain, Qt.ConnectionType.QueuedConnection)
 
     def sink(self, event: DeviceEvent) -> None:
-        self.event.emit(event)
+        self._queue.put(event)
+        self._wake.emit()
+
+    def _drain(self) -> None:
+        while True:
+            try:
+                event = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            self.event.emit(event)
 
 
 class MainWindow(QMainWindow):
@@ -297,6 +316,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.scan_filter)
+        self.status.stop()
         self.runner.shutdown()
         if self.register is not None:
             self.register.close()

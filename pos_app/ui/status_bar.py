@@ -49,6 +49,10 @@ class StatusStrip(QFrame):
         self._timer.start()
         self.refresh()
 
+    def stop(self) -> None:
+        self._timer.stop()
+        self.vm = None
+
     def refresh(self) -> None:
         vm = self.vm
         if vm is None or self._busy:

@@ -332,7 +332,8 @@ class TenderScreen(QWidget):
             else:
                 self.receipt_state.setText(tr("Receipt queued for reprint: ")
                                            + str(getattr(outcome, "reason", "")))
-            self.printed.emit(outcome)
+            if outcome is not None:  # no None through a signal (see TaskRunner)
+                self.printed.emit(outcome)
 
         def failed(exc: BaseException) -> None:
             self.receipt_state.setText(tr("Receipt not printed: ") + str(exc))
