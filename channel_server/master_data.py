@@ -30,7 +30,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from channel_server.devices import utcnow
-from channel_server.models import ChangeRow, StoreRow
+from channel_server.models import ChangeRow, StoreRow, UtcDateTime
 from sync.protocol import (
     DEFAULT_PAGE_ITEMS,
     Change,
@@ -183,11 +183,11 @@ def _write_rows(
     goes through the column's own type once, so it is stored exactly as the ORM stores it."""
     conn = session.connection()
     dialect = conn.dialect
-    table = ChangeRow.__table__
-    stamp = table.c.changed_at.type.process_bind_param(now, dialect)  # type: ignore[attr-defined]
+    stamp = UtcDateTime().process_bind_param(now, dialect)  # the type of changed_at
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     sql = (
-        f"INSERT INTO {table.name} (store_id, entity, key, version, op, data, changed_at)"
+        f"INSERT INTO {ChangeRow.__tablename__}"
+        " (store_id, entity, key, version, op, data, changed_at)"
         f" VALUES ({', '.join([mark] * 7)}) ON CONFLICT (store_id, entity, key) DO UPDATE SET"
         " version = excluded.version, op = excluded.op, data = excluded.data,"
         " changed_at = excluded.changed_at"
