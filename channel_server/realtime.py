@@ -25,6 +25,7 @@ from sync.protocol import CustomerRecord, OnHand, ReturnedLine, TransactionRecor
 
 _MILLI = Decimal("0.001")
 MAX_RETURNS = 1000  # received returns read per original sale (a sale has few)
+CLOCK_MARGIN = dt.timedelta(days=1)  # a server clock stepped back never hides a return
 
 
 class CustomerConflict(Exception):
@@ -126,12 +127,22 @@ def returned_lines(session: Session, transaction_id: str) -> list[ReturnedLine]:
     of each line of the original sale `transaction_id`, one row per return and line, oldest
     first.
 
-    Read from the stored payloads: the return lines' `return_of` names the original. The
-    LIKE on the payload text is only a coarse filter (the original's id appears in every
-    return of it, as the canonical JSON writes it); each candidate is then read whole. This
-    scans the received sales' payloads; an index table filled at ingest would make it a
-    lookup once chains are large.
+    Read from the stored payloads: the return lines' `return_of` names the original. Only
+    sales received since the original are candidates (a return reaches the server after its
+    original: another register found the original there, and its own register sends in
+    outbox order; CLOCK_MARGIN covers a server clock stepped back); an original the server
+    never received has no returns here. The LIKE on the payload text is a coarse filter (the
+    original's id appears in every return of it, as the canonical JSON writes it); each
+    candidate is then read whole. This still scans the sales received since the original
+    (about 10-20 ms per 1,000 such sales); an index table filled at ingest would make it a
+    lookup for old receipts of large chains.
     """
+    since = session.scalar(
+        select(TransactionRow.received_at).where(TransactionRow.transaction_id == transaction_id)
+    )
+    if since is None:
+        return []
+    since -= CLOCK_MARGIN
     needle = json.dumps(transaction_id)  # "…", exactly as canonical JSON writes it
     pattern = f'%"transaction_id":{_escape_like(needle)}%'
     rows = session.execute(
@@ -149,6 +160,7 @@ def returned_lines(session: Session, transaction_id: str) -> list[ReturnedLine]:
         )
         .where(
             TransactionRow.kind == "sale",
+            TransactionRow.received_at >= since,
             TransactionRow.transaction_id != transaction_id,
             ReceivedItemRow.payload.like(pattern, escape="\\"),
         )

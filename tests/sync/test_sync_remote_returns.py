@@ -203,3 +203,22 @@ def test_a_server_copy_that_fails_its_checksum_is_refused(
     assert refused.refusal is not None and refused.refusal.code is RefusalCode.UNKNOWN_RECEIPT
     assert "does not match its checksum" in refused.refusal.message
     assert r2.runtime.transaction is None or not r2.runtime.transaction.lines
+
+
+def test_a_server_without_the_returns_endpoint(
+    pair: tuple[Register, Register, FaultProxy],
+) -> None:
+    """An older server answers 404 for /v1/returns: another register's receipt is refused
+    (what was returned elsewhere is unknown), the register's own receipts still return."""
+    r1, r2, proxy = pair
+    sale = _sell_two(r1)
+    mine = _sell_two(r2)
+    _upload(r1)
+    proxy.rule = lambda request: (
+        Fault.status_answer(404, code="not_found") if request.path == "/v1/returns" else None
+    )
+    refused = r2.runtime.return_lines(ReturnLines(sale.receipt_number or "", {"L1": D(1)}))
+    assert refused.refusal is not None and refused.refusal.code is RefusalCode.NEEDS_SERVER
+    assert "could not say what other registers returned" in refused.refusal.message
+    assert r2.runtime.return_lines(ReturnLines(mine.receipt_number or "", {"L1": D(1)})).ok
+    assert r2.runtime.online() is not False  # a 404 is no reason to go offline
