@@ -202,13 +202,14 @@ def test_a_store_added_later_gets_the_chain_data(
 
 
 def test_a_register_downloads_and_applies_the_imported_data(
-    live: LiveServer, tmp_path: Path
+    live: LiveServer, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """Over HTTP into a real register database, through the register's own applier."""
     import_directory(live.db, SAMPLE)
     token, _ = live.activate("S002", "R1")
     client = live.client(token)
     register = open_register_db(tmp_path / "register.db", create=True)
+    request.addfinalizer(register.close)
     start_full_download(register, "S002")
     items = []
     since = None
@@ -243,7 +244,6 @@ def test_a_register_downloads_and_applies_the_imported_data(
         "products": 200, "barcodes": 308, "variants": 114, "tender_types": 3, "operators": 3,
     }  # fmt: skip
     assert cola == ("pk6",)
-    register.close()
     got = {(c.entity, c.key): c.data for c in items}
     assert len(got) == len(items) == len(log(live.db, "S002"))
     assert got[("store", "S002")]["cash_rounding"] == "0.05"  # type: ignore[index]
