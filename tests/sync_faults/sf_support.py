@@ -85,11 +85,6 @@ class ServerHandle:
             rows = session.execute(query).all()
         return {str(tx): Decimal(total) for tx, total in rows}
 
-    def statuses(self) -> Counter[str]:
-        with self.live.db.read() as session:
-            rows = session.execute(select(ReceivedItemRow.status)).scalars().all()
-        return Counter(rows)
-
 
 def _rows(db_file: Path, sql: str, args: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
     conn = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=30)
@@ -138,15 +133,6 @@ def local_sales(db_file: Path, register_id: str = "R1") -> dict[str, Decimal]:
         (register_id,),
     )
     return {str(tx): Decimal(json.loads(str(p))["totals"]["total"]) for tx, p in rows}
-
-
-def local_sales_payloads(db_file: Path, register_id: str = "R1") -> list[str]:
-    rows = _rows(
-        db_file,
-        "SELECT payload FROM outbox WHERE register_id = ? AND kind = 'sale'",
-        (register_id,),
-    )
-    return [str(p) for (p,) in rows]
 
 
 def local_ids(db_file: Path, kind: str, register_id: str = "R1") -> set[str]:
