@@ -113,3 +113,24 @@ def _key(name: str):  # type: ignore[no-untyped-def]
     return getattr(Qt.Key, f"Key_{name}")
 
 
+
+
+def test_a_dead_printer_never_blocks_the_sale(
+    qtbot: QtBot, till: tuple[MainWindow, VirtualDevices]
+) -> None:
+    window, virtual = till
+    user = Input(qtbot, window)
+    virtual.printer.stop()  # the printer is gone (cable pulled)
+    user.scan(DEMO_ITEMS["cola"])
+    idle(window)
+    user.key(_key("F12"))
+    user.key(_key("F12"))  # exact cash
+    wait_until(qtbot, lambda: window.tender.done, window=window)  # the sale is done at once
+    wait_until(qtbot, lambda: "queued for reprint" in window.tender.receipt_state.text(),
+               timeout=30_000, window=window)
+    user.key(_key("Return"))
+    wait_until(qtbot, lambda: window.current() is window.transaction, window=window)
+    user.scan(DEMO_ITEMS["milk"])  # and the next sale goes on
+    idle(window)
+    assert window.transaction.model.rowCount() == 1
+    user.report("cash sale with the printer gone")

@@ -122,3 +122,24 @@ def test_cart_survives_a_restart_and_the_back_office_opens_from_the_sale(
     assert window.back_office.open_widget is None
     user.report("restart resumes the cart; Ctrl+H opens the shift screen")
     window.close()
+
+
+def test_lock_unlock_and_lockout_message(qtbot: QtBot, tmp_path: Path, seeded_store: Path) -> None:
+    window = open_window(qtbot, copy_store(seeded_store, tmp_path))
+    user = Input(qtbot, window)
+    for _ in range(5):  # cashier 1002 forgets the PIN: the fifth try locks the account out
+        sign_in(window, user, "1002", "0000")
+    assert window.current() is window.sign_in
+    assert "locked" in window.banner.text().lower()
+    sign_in(window, user)
+    wait_until(qtbot, lambda: window.current() is window.shift_start, window=window)
+    user.tap(window.shift_start.no_drawer)
+    user.key(qtbot_key("L"), Qt.KeyboardModifier.ControlModifier)  # lock
+    wait_until(qtbot, lambda: window.current() is window.sign_in, window=window)
+    assert window.sign_in.title.text() == "Register locked"
+    sign_in(window, user, "1002", "5678")  # the locked-out cashier cannot unlock it
+    assert window.current() is window.sign_in
+    sign_in(window, user)  # the operator who locked it
+    wait_until(qtbot, lambda: window.current() is window.transaction, window=window)
+    user.report("lock + unlock")
+    window.close()
