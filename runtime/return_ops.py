@@ -45,11 +45,13 @@ from runtime.returns import (
     ReturnableReceipt,
     add_quantities,
     checked_quantities,
+    elsewhere_unknown,
     exceeded,
     in_cart,
     key_of,
     make_return_line,
     original_refusal,
+    other_register_offline,
     refund_pricing,
     returnable_view,
 )
@@ -137,13 +139,7 @@ class ReturnOperations(JournalOperations):
                         *sorted(f.register_id for f in found),
                     )
                 return self._server_original(found[0].transaction)
-        return refused(
-            RefusalCode.NEEDS_SERVER,
-            f"Receipt {number} is not in this register's journal: it is from another "
-            f"register, and finding it needs the channel server, but the register is offline "
-            f"({reason}). Return the items without a receipt instead (a manager approves it).",
-            "offline",
-        )
+        return other_register_offline(number, reason)
 
     def _server_original(self, tx: Transaction) -> JournalRecord | Refusal:
         """The server's copy as the original, with what returns at any register took back."""
@@ -162,24 +158,15 @@ class ReturnOperations(JournalOperations):
         register's journal does not hold), and remember it for pricing and the check at
         conclude. A refusal when the server cannot be asked or answer."""
         desk = self.ports.remote
-        if desk is None:
-            return refused(RefusalCode.NEEDS_SERVER, "No channel server.", "no_server")
-        reason = desk.offline_reason()
-        if reason is not None:
-            return refused(
-                RefusalCode.NEEDS_SERVER,
-                f"What other registers returned needs the channel server, and the register "
-                f"is offline ({reason}).",
-                "offline",
-            )
+        reason = "no channel server" if desk is None else desk.offline_reason()
+        if desk is None or reason is not None:
+            return elsewhere_unknown(f"the register is offline ({reason})", "offline")
         try:
             rows = desk.returns_of(transaction_id)
-        except (RemoteUnavailable, RemoteRefused) as exc:
-            return refused(
-                RefusalCode.NEEDS_SERVER,
-                f"The channel server could not say what other registers returned: {exc}",
-                "offline" if isinstance(exc, RemoteUnavailable) else "server_refused",
-            )
+        except RemoteUnavailable as exc:
+            return elsewhere_unknown(str(exc), "offline")
+        except RemoteRefused as exc:
+            return elsewhere_unknown(str(exc), "server_refused")
         journal = self.ports.journal
         counted: dict[str, Decimal] = {}
         for row in rows:
@@ -403,17 +390,32 @@ class ReturnOperations(JournalOperations):
         journal = self.ports.journal
         if journal is None:
             return ()
-        ids = dict.fromkeys(
-            line.return_of.transaction_id for line in tx.active_lines if line.return_of
-        )
+        refs = {line.return_of.transaction_id: line.return_of
+                for line in tx.active_lines if line.return_of}  # fmt: skip
         server_sales = self._caches()[1]
         found: list[Transaction] = []
-        for tid in ids:
+        for tid, ref in refs.items():
             record = journal.find_transaction(tid)
             sale = record.transaction if record is not None else server_sales.get(tid)
+            if sale is None:  # the cart was resumed after a restart: ask the server again
+                sale = self._server_sale(tid, ref.receipt_number)
             if sale is not None:
                 found.append(sale)
         return tuple(found)
+
+    def _server_sale(self, transaction_id: str, number: str | None) -> Transaction | None:
+        desk = self.ports.remote
+        if desk is None or number is None or desk.offline_reason() is not None:
+            return None
+        try:
+            found = desk.find_receipts(number)
+        except (RemoteUnavailable, RemoteRefused):
+            return None
+        for match in found:
+            if match.transaction.transaction_id == transaction_id:
+                self._caches()[1][transaction_id] = match.transaction
+                return match.transaction
+        return None
 
     # ---- hooks of the core --------------------------------------------------------------------
 

@@ -171,6 +171,26 @@ def original_refusal(record: JournalRecord) -> Refusal | None:
     return None
 
 
+def other_register_offline(number: str, reason: str) -> Refusal:
+    """A receipt not in this journal while offline: it can only be on the server."""
+    return Refusal(
+        RefusalCode.NEEDS_SERVER,
+        f"Receipt {number} is not in this register's journal: it is from another register, "
+        f"and finding it needs the channel server, but the register is offline ({reason}). "
+        "Return the items without a receipt instead (a manager approves it).",
+        ("offline",),
+    )
+
+
+def elsewhere_unknown(why: str, detail: str) -> Refusal:
+    """The server could not say what other registers returned of a sale."""
+    return Refusal(
+        RefusalCode.NEEDS_SERVER,
+        f"The channel server could not say what other registers returned: {why}",
+        (detail,),
+    )
+
+
 def returnable_view(
     record: JournalRecord, cart: Mapping[LineKey, Decimal], currency: Currency
 ) -> ReturnableReceipt:

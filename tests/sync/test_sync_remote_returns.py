@@ -10,6 +10,7 @@ import contextlib
 import shutil
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,12 +23,15 @@ from channel_server.devices import issue_activation_code
 from local_db import sample_barcodes
 from pos_app.composition import Register, ensure_open_shift, open_register
 from pos_app.sync_wiring import attach_sync
-from runtime.operations import AddLine, AddTender, Conclude, RefusalCode
+from runtime.operations import AddLine, AddTender, Conclude, Permission, RefusalCode
 from runtime.remote_ops import Reach, reach_of
+from runtime.remote_ports import RemoteReturn, RemoteTransaction
 from runtime.return_requests import FindReceipt, RefundTender, ReturnLines
 from runtime.transaction import Transaction
 from sync.activation import activate_register
 from sync.service import SyncIntervals, SyncService
+from tests.returns.return_support import MANAGER, PickyAccess, return_runtime, sell
+from tests.runtime.fakes import NOW, SHIRT_EAN, ok, refuse
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "sync_faults"))
 
@@ -222,3 +226,47 @@ def test_a_server_without_the_returns_endpoint(
     assert "could not say what other registers returned" in refused.refusal.message
     assert r2.runtime.return_lines(ReturnLines(mine.receipt_number or "", {"L1": D(1)})).ok
     assert r2.runtime.online() is not False  # a 404 is no reason to go offline
+
+
+# ---- the refund rules with the server's copy (in-memory ports, a desk standing in) ----------
+
+
+class _Desk:
+    """`RemoteDesk` answering one sale as the server's copy (received from register R9)."""
+
+    def __init__(self, sale: Transaction) -> None:
+        self.sale = sale
+        self.asked: list[str] = []
+
+    def offline_reason(self) -> str | None:
+        return None
+
+    def find_receipts(self, receipt_number: str) -> list[RemoteTransaction]:
+        self.asked.append(receipt_number)
+        found = receipt_number == self.sale.receipt_number
+        return [RemoteTransaction(self.sale, "S1", "R9", NOW)] if found else []
+
+    def returns_of(self, transaction_id: str) -> list[RemoteReturn]:
+        return []
+
+
+def test_a_card_sale_from_the_server_keeps_the_card_refund_rules_after_a_restart() -> None:
+    seller, *_ = return_runtime()
+    sale = sell(seller, AddLine(barcode=SHIRT_EAN), card=True)  # at "another register"
+    access = PickyAccess(Permission.REFUND_CARD_TO_CASH)
+    rt, stores, *_ = return_runtime(access=access)
+    desk = _Desk(sale)
+    rt.ports = replace(rt.ports, remote=desk)
+    ok(rt.return_lines(ReturnLines(sale.receipt_number or "", {"L1": D(1)})))
+    refusal = refuse(
+        rt, stores, lambda: rt.add_tender(AddTender("cash")), RefusalCode.REFUND_TENDER
+    )
+    assert "card" in refusal.message  # a card sale goes back to the card, as for local ones
+
+    again, *_ = return_runtime(access=access, stores=stores)  # restarted: the cart resumes
+    again.ports = replace(again.ports, remote=desk)
+    asked = len(desk.asked)
+    refuse(again, stores, lambda: again.add_tender(AddTender("cash")), RefusalCode.REFUND_TENDER)
+    assert len(desk.asked) == asked + 1  # the original was asked for again
+    ok(again.refund(RefundTender("cash", approval=MANAGER)))
+    assert ok(again.conclude(Conclude())).transaction.totals.total == D("-15.00")
