@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from pos_app.ui.i18n import tr
-from pos_app.viewmodels.sale import LineRow
+from pos_app.viewmodels.views import LineRow
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Item", "Qty", "Unit price", "Discounts", "Amount")

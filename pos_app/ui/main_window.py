@@ -29,14 +29,14 @@ from pos_app.ui.transaction_view import TransactionScreen
 from pos_app.ui.workers import RegisterWorker
 from pos_app.viewmodels.formatting import Formatter
 from pos_app.viewmodels.messages import from_exception
-from pos_app.viewmodels.sale import SaleSnapshot, SaleViewModel
-from pos_app.viewmodels.session import SessionView, SessionViewModel
-from pos_app.viewmodels.status import StatusViewModel
-from pos_app.viewmodels.tender import TenderViewModel
+from pos_app.viewmodels.views import SaleSnapshot, SessionView
 
 if TYPE_CHECKING:
     from peripherals.events import DeviceEvent
     from pos_app.composition import Register
+    from pos_app.viewmodels.sale import SaleViewModel
+    from pos_app.viewmodels.session import SessionViewModel
+    from pos_app.viewmodels.tender import TenderViewModel
 
 
 class DeviceBridge(QObject):
@@ -131,6 +131,12 @@ class MainWindow(QMainWindow):
         self.runner.submit(lambda: opener(self.devices.sink), self.attach, failed)
 
     def attach(self, register: Register) -> None:
+        # the view models bring the runtime's modules: the register opening loaded them
+        from pos_app.viewmodels.sale import SaleViewModel
+        from pos_app.viewmodels.session import SessionViewModel
+        from pos_app.viewmodels.status import StatusViewModel
+        from pos_app.viewmodels.tender import TenderViewModel
+
         self.register = register
         rt = register.runtime
         fmt = Formatter.for_locale(self.locale, rt.store.currency.code)

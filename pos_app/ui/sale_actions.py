@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
@@ -18,10 +18,12 @@ from pos_app.ui.dialogs import ChoiceDialog, InputDialog, TextDialog
 from pos_app.ui.i18n import tr
 from pos_app.ui.transaction_view import TransactionScreen
 from pos_app.ui.workers import RegisterWorker
-from pos_app.viewmodels.sale import PriceCheck, SaleViewModel
+from pos_app.viewmodels.views import PriceCheck
 from runtime.operations import Approval, Refusal, RefusalCode
-from runtime.receipt import ReceiptDocument
-from runtime.receipt_text import render_text
+
+if TYPE_CHECKING:
+    from pos_app.viewmodels.sale import SaleViewModel
+    from runtime.receipt import ReceiptDocument
 
 PERCENT = "%"
 
@@ -271,6 +273,8 @@ class SaleActions(QObject):
             if isinstance(document, Refusal):
                 self.banner.show_message(document.message, "info")
                 return
+            from runtime.receipt_text import render_text
+
             title = tr("Gift receipt") if gift else tr("Receipt copy")
             dialog = TextDialog(title, render_text(document), monospace=True,
                                 action_text=tr("Print"), parent=self.parent_widget)

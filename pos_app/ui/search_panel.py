@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from pos_app.ui.common import TaskRunner, touch_button
 from pos_app.ui.i18n import tr
-from pos_app.viewmodels.sale import SaleViewModel
-from runtime.ports import ProductSummary
+
+if TYPE_CHECKING:
+    from pos_app.viewmodels.sale import SaleViewModel
+    from runtime.ports import ProductSummary
 
 DEBOUNCE_MS = 120
 

@@ -20,7 +20,7 @@ from pos_app.ui.common import touch_button
 from pos_app.ui.i18n import tr
 from pos_app.ui.numpad import NumPad
 from pos_app.ui.screens_registry import ShotContext, screen
-from pos_app.viewmodels.session import SuspendedShift
+from pos_app.viewmodels.views import SuspendedShift
 
 
 class ShiftStartScreen(QWidget):

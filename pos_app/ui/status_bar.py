@@ -5,12 +5,17 @@ it never reads the database on the UI thread.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from pos_app.ui.common import TaskRunner
 from pos_app.ui.i18n import tr
-from pos_app.viewmodels.status import StatusSnapshot, StatusViewModel
+from pos_app.viewmodels.views import StatusSnapshot
+
+if TYPE_CHECKING:
+    from pos_app.viewmodels.status import StatusViewModel
 
 REFRESH_MS = 5000
 

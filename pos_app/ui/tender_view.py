@@ -9,7 +9,7 @@ worker thread while this screen shows its progress, so the UI keeps painting.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,10 +31,12 @@ from pos_app.ui.i18n import tr
 from pos_app.ui.numpad import NumPad
 from pos_app.ui.screens_registry import ShotContext, screen
 from pos_app.ui.workers import RegisterWorker
-from pos_app.viewmodels.sale import SaleSnapshot
-from pos_app.viewmodels.tender import TenderViewModel, quick_cash
-from runtime.tender_ops import ConcludedSale
+from pos_app.viewmodels.views import SaleSnapshot, quick_cash
 from runtime.transaction import TenderLine, TenderStatus
+
+if TYPE_CHECKING:
+    from pos_app.viewmodels.tender import TenderViewModel
+    from runtime.tender_ops import ConcludedSale
 
 
 class TenderScreen(QWidget):
@@ -350,6 +352,8 @@ def _shot(ctx: ShotContext) -> QWidget:
     widget = TenderScreen(ctx.runner, ctx.parent)
     worker = ctx.extra.get("worker")
     if worker is not None:
+        from pos_app.viewmodels.tender import TenderViewModel
+
         widget.attach(worker, TenderViewModel(ctx.register))
         if worker.last_snapshot is not None:
             widget.show_snapshot(worker.last_snapshot)

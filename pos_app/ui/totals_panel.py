@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from pos_app.ui.i18n import tr
-from pos_app.viewmodels.sale import TotalsView
+from pos_app.viewmodels.views import TotalsView
 
 
 class TotalsPanel(QFrame):

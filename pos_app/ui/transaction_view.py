@@ -29,7 +29,7 @@ from pos_app.ui.lines_model import LinesModel
 from pos_app.ui.numpad import NumPad
 from pos_app.ui.search_panel import SearchPanel
 from pos_app.ui.totals_panel import TotalsPanel
-from pos_app.viewmodels.sale import SaleSnapshot
+from pos_app.viewmodels.views import SaleSnapshot
 
 # (key, label, shortcut, role): the operations, in the order of the button grid
 OPERATIONS: tuple[tuple[str, str, str, str], ...] = (

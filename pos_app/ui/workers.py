@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
@@ -21,9 +21,12 @@ from pos_app.ui.common import MessageBanner, TaskRunner
 from pos_app.ui.i18n import tr
 from pos_app.ui.override_dialog import OverrideDialog
 from pos_app.viewmodels.messages import from_exception, from_refusal, needs_approval
-from pos_app.viewmodels.sale import SaleSnapshot, SaleViewModel
-from pos_app.viewmodels.session import SessionView, SessionViewModel
+from pos_app.viewmodels.views import SaleSnapshot, SessionView
 from runtime.operations import Approval, OpResult, RefusalCode
+
+if TYPE_CHECKING:
+    from pos_app.viewmodels.sale import SaleViewModel
+    from pos_app.viewmodels.session import SessionViewModel
 
 Call = Callable[[Approval | None], Any]  # returns an OpResult (or any value)
 _APPROVER_PROBLEMS = (RefusalCode.OVERRIDE_REFUSED, RefusalCode.WRONG_SECRET,

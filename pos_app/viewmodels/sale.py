@@ -9,11 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from pos_app.viewmodels.formatting import Formatter
+from pos_app.viewmodels.views import (  # noqa: F401 - re-exported for callers
+    EMPTY_TOTALS,
+    LineRow,
+    PriceCheck,
+    SaleSnapshot,
+    TenderRow,
+    TotalsView,
+)
 from runtime.customer_ops import EnterCoupon, SetCustomer
 from runtime.discount_ops import DiscountLine, DiscountTotal, OverridePrice
 from runtime.operations import (
@@ -39,69 +46,6 @@ if TYPE_CHECKING:
     from peripherals.scan_parse import ScanResult
     from peripherals.scan_parse_layouts import BarcodeLayout
     from pos_app.composition import Register
-
-
-@dataclass(frozen=True)
-class LineRow:
-    line_id: str
-    description: str
-    quantity: str
-    unit_price: str
-    discounts: str
-    amount: str
-    voided: bool = False
-    note: str = ""  # comment, serial number, override, manual discount
-
-
-@dataclass(frozen=True)
-class TotalsView:
-    subtotal: str
-    discounts: str
-    tax: str
-    total: str
-    paid: str
-    balance_due: str
-    change_due: str
-    balance_value: Decimal
-    change_value: Decimal
-    items: int
-
-
-@dataclass(frozen=True)
-class TenderRow:
-    tender_line_id: str
-    label: str
-    amount: str
-    status: str  # approved, pending, unknown, declined, voided
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class SaleSnapshot:
-    """Everything the transaction and tender screens show, built on the worker."""
-
-    lines: tuple[LineRow, ...]
-    totals: TotalsView
-    tenders: tuple[TenderRow, ...]
-    customer: str
-    coupons: tuple[str, ...]
-    transaction_id: str | None
-    open: bool
-    unresolved: tuple[str, ...]  # card tender lines whose outcome is not known
-
-    @property
-    def empty(self) -> bool:
-        return not self.lines
-
-
-@dataclass(frozen=True)
-class PriceCheck:
-    name: str
-    price: str
-    item_id: str
-
-
-EMPTY_TOTALS = TotalsView("", "", "", "", "", "", "", Decimal(0), Decimal(0), 0)
 
 
 class SaleViewModel:

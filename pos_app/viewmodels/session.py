@@ -6,10 +6,10 @@ lockouts; this only shapes requests and answers for the screens.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from pos_app.viewmodels.views import SessionView, SuspendedShift
 from runtime.operations import Approval, OpResult
 from runtime.security_requests import Lock, SessionState, SignIn, SignOut, Unlock
 from runtime.shift_requests import OpenShift, ResumeShift
@@ -17,25 +17,6 @@ from runtime.shift_requests import OpenShift, ResumeShift
 if TYPE_CHECKING:
     from pos_app.composition import Register
     from pos_app.viewmodels.formatting import Formatter
-
-
-@dataclass(frozen=True)
-class SessionView:
-    operator_id: str | None
-    operator_name: str
-    locked_by: str | None
-    shift_label: str  # "" when no shift is open
-    must_change_secret: bool
-
-    @property
-    def signed_in(self) -> bool:
-        return self.operator_id is not None
-
-
-@dataclass(frozen=True)
-class SuspendedShift:
-    shift_id: str
-    label: str
 
 
 class SessionViewModel:

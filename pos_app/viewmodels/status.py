@@ -9,35 +9,12 @@ on the background pool, never on the UI thread.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from local_db.outbox import pending_summary
+from pos_app.viewmodels.views import DeviceLight, StatusSnapshot
 
 if TYPE_CHECKING:
     from pos_app.composition import Register
-
-
-@dataclass(frozen=True)
-class DeviceLight:
-    device_id: str
-    ok: bool
-    detail: str
-
-
-@dataclass(frozen=True)
-class StatusSnapshot:
-    sync_text: str  # "Online", "Offline", "Sync not configured"
-    sync_state: str  # ok, warn, error
-    unsent: int
-    oldest_age: str  # "" when nothing is waiting
-    devices: tuple[DeviceLight, ...]
-    operator: str
-    shift: str
-
-    @property
-    def devices_ok(self) -> bool:
-        return all(d.ok for d in self.devices)
 
 
 def age_text(seconds: float) -> str:
@@ -95,6 +72,8 @@ class StatusViewModel:
             text = "Online" if online else "Offline"
             state = "ok" if online else ("error" if unsent else "warn")
             return text, state, unsent, oldest
+        from local_db.outbox import pending_summary  # off the start-up path
+
         count, oldest_iso = pending_summary(self.register.database, rt.register.register_id)
         oldest_at = _parse_when(oldest_iso)
         oldest = age_text(max(0.0, (now - oldest_at).total_seconds())) if oldest_at else ""

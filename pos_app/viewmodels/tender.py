@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from pos_app.viewmodels.views import quick_cash  # noqa: F401 - re-exported
 from runtime.config import TenderKind
 from runtime.operations import (
     AddTender,
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
     from peripherals.print_queue import PrintOutcome
     from pos_app.composition import Register
 
-NOTES = (Decimal(5), Decimal(10), Decimal(20), Decimal(50), Decimal(100), Decimal(200))
 
 
 @dataclass(frozen=True)
@@ -35,20 +35,6 @@ class TenderChoice:
     tender_type_id: str
     name: str
     kind: str  # cash, card, check, foreign_currency
-
-
-def quick_cash(balance: Decimal, count: int = 4) -> list[Decimal]:
-    """Exact, then the next amounts a customer is likely to hand over (round notes above it)."""
-    if balance <= 0:
-        return []
-    amounts = [balance]
-    for note in NOTES:
-        rounded = (balance / note).to_integral_value(rounding=ROUND_CEILING) * note
-        if rounded > balance and rounded not in amounts:
-            amounts.append(rounded)
-        if len(amounts) >= count:
-            break
-    return amounts
 
 
 class TenderViewModel:
