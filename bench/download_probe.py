@@ -121,9 +121,10 @@ def run(products: int, page: int) -> dict[str, object]:
                 if counts["products"] != products or full.problems:
                     raise SystemExit(f"incomplete download: {counts} {full.problems[:3]}")
                 _publish_prices(url, products, 399)
-                started = time.perf_counter()
+                started, delta_cpu = time.perf_counter(), time.process_time()
                 delta = downloader.download()
                 delta_s = time.perf_counter() - started
+                delta_cpu = time.process_time() - delta_cpu
                 step = max(1, products // DELTA)
                 wanted = {str(2_000_000 + n): product(n, 399 + n % 5000)["base_price"]
                           for n in range(0, products, step)[:DELTA]}  # fmt: skip
@@ -151,7 +152,9 @@ def run(products: int, page: int) -> dict[str, object]:
         "server_cpu_s": round(server_cpu, 2),
         "delta_price_changes": delta.items,
         "delta_pages": delta.pages,
+        "delta_page_items": downloader.delta_limit,
         "delta_s": round(delta_s, 3),
+        "delta_client_cpu_s": round(delta_cpu, 3),
         "delta_prices_checked": moved,
         "load_average": round(os.getloadavg()[0], 1),
         "register_db_mb": round(size / 1e6),
@@ -169,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         f" ({figures['products_per_s']:,}/s, {figures['pages']} pages; CPU client"
         f" {figures['client_cpu_s']} s, server {figures['server_cpu_s']} s); delta of"
         f" {figures['delta_price_changes']:,} price changes: {figures['delta_s']} s"
+        f" ({figures['delta_pages']} pages, CPU {figures['delta_client_cpu_s']} s)"
         f" (load average {figures['load_average']})",
         file=sys.stderr,
     )

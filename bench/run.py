@@ -159,8 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     figures["receipt_print"] = _module_probe("bench.printer_probe")
     figures["scanner"] = _module_probe("bench.scanner_probe", "500")
     figures["payment"] = _module_probe("bench.payment_probe")
-    print("channel server: ingest from 50 registers, 10,000 queued sales uploaded ...", flush=True)
-    figures["sync"] = sync_figures()
+    print(
+        f"channel server: download of {args.products:,} products and a 10,000-price delta,"
+        " ingest from 50 registers, 10,000 queued sales uploaded ...",
+        flush=True,
+    )
+    figures["sync"] = sync_figures(args.products)
 
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(figures, indent=2) + "\n")

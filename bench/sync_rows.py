@@ -51,9 +51,24 @@ def _pg_dsn() -> str | None:
     return lines[-1] if done.returncode == 0 and lines else None
 
 
-def sync_figures() -> dict[str, object]:
-    """Measure (this takes about a minute); the result goes into latest.json as `sync`."""
-    figures: dict[str, object] = {"ingest_sqlite": _probe("ingest")}
+def _download(products: int) -> dict[str, object]:
+    """The register's initial master-data download and a 10,000-price delta, end to end
+    (bench/download_probe.py: its server database is built once under bench/.cache)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.download_probe", "--products", str(products)],
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def sync_figures(products: int = 1_000_000) -> dict[str, object]:
+    """Measure (this takes a few minutes); the result goes into latest.json as `sync`."""
+    figures: dict[str, object] = {"download": _download(products)}
+    figures["ingest_sqlite"] = _probe("ingest")
     dsn = _pg_dsn()
     figures["ingest_postgresql"] = _probe("ingest", "--db", dsn) if dsn else None
     figures["upload_10k"] = _probe("upload", "--sales", "10000", "--batch", "500")
@@ -78,7 +93,8 @@ def sync_rows(f: dict[str, object]) -> list[tuple[str, str, str]]:
     sync = f.get("sync")
     if not isinstance(sync, dict):
         return []
-    rows = [
+    rows = _download_rows(sync.get("download"))
+    rows += [
         _ingest_row("server ingest, SQLite", sync.get("ingest_sqlite")),
         _ingest_row("server ingest, PostgreSQL", sync.get("ingest_postgresql")),
     ]
@@ -112,3 +128,27 @@ def sync_rows(f: dict[str, object]) -> list[tuple[str, str, str]]:
             )
         )
     return rows
+
+
+def _download_rows(result: object) -> list[tuple[str, str, str]]:
+    if not isinstance(result, dict):
+        return []
+    return [
+        (
+            f"initial master-data download of {int(result['products']):,} products (server,"
+            " loopback, sync client, apply)",
+            f"{float(result['seconds']):.1f} s ({int(result['products_per_s']):,}/s)",
+            "<= 60 s",
+        ),
+        (
+            f"  client / server CPU (load average {result['load_average']})",
+            f"{float(result['client_cpu_s']):.1f} / {float(result['server_cpu_s']):.1f} s",
+            "",
+        ),
+        (
+            f"delta of {int(result['delta_price_changes']):,} price changes downloaded and"
+            f" applied (pages of {result['delta_page_items']})",
+            f"{float(result['delta_s']):.2f} s",
+            "<= 2 s",
+        ),
+    ]

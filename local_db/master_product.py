@@ -243,8 +243,11 @@ def _barcodes(key: str, found: Any, variants: Rows, units: set[str]) -> Rows:
     for i, b in enumerate(_list(found, "barcodes")):
         if type(b) is not dict:
             raise RowError(f"barcodes[{i}] must be an object")
-        code, variant, unit, quantity = b.get("code"), b.get("variant_id"), b.get("unit"), b.get(
-            "quantity"
+        code, variant, unit, quantity = (
+            b.get("code"),
+            b.get("variant_id"),
+            b.get("unit"),
+            b.get("quantity"),
         )
         if type(code) is not str or not code.strip() or len(code) > 200 or "\x00" in code:
             raise RowError(f"barcodes[{i}]: code must be text")
@@ -268,20 +271,31 @@ def _prices(key: str, found: Any) -> Rows:
             raise RowError(f"prices[{i}] must be an object")
         price, start, end = s.get("price"), s.get("valid_from"), s.get("valid_to")
         if type(price) is not str or not _PLAIN(price):
-            price = _money(price, f"prices[{i}]: price") if price is not None else _missing(
-                f"prices[{i}]: price"
+            price = (
+                _money(price, f"prices[{i}]: price")
+                if price is not None
+                else _missing(f"prices[{i}]: price")
             )
-        if type(start) is not str or not _DAY(start) or not _real_day(start):
+        if type(start) is not str or start not in _GOOD_DAYS and not _real_day(start):
             start = _day(start, f"prices[{i}]: valid_from")
-        if end is not None and (type(end) is not str or not _DAY(end) or not _real_day(end)):
+        if end is not None and (
+            type(end) is not str or end not in _GOOD_DAYS and not _real_day(end)
+        ):
             end = _day(end, f"prices[{i}]: valid_to")
         rows.append((key, price, start, end))
     return tuple(rows)
 
 
+_GOOD_DAYS: set[str] = set()  # days already checked: a catalogue's prices share a few dates
+
+
 def _real_day(text: str) -> bool:
+    if not _DAY(text):
+        return False
     try:
         dt.date.fromisoformat(text)
     except ValueError:
         return False
+    if len(_GOOD_DAYS) < 10_000:
+        _GOOD_DAYS.add(text)
     return True

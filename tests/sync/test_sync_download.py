@@ -224,3 +224,21 @@ def test_a_garbled_page_read_ahead_is_asked_for_again(
             assert cursor.applied_version == 12
         finally:
             service.stop()
+
+
+def test_deltas_come_in_smaller_pages_than_the_full_download(
+    server: LiveServer, fresh_db: Database
+) -> None:
+    publish(server, base_changes(1200))
+    service = service_for(server, fresh_db)  # pages of 5,000 for the full download
+    try:
+        first = service.download()
+        assert first is not None and first.full and first.pages == 1 and first.items == 1203
+        publish(server, [MasterChange("product", f"P{i:03d}", product(f"P{i:03d}", "3.10"))
+                         for i in range(1200)])  # fmt: skip
+        delta = service.download()  # a page holds the database lock a sale waits for
+        assert delta is not None and not delta.full
+        assert delta.pages == 2 and delta.items == 1200  # pages of DELTA_PAGE_ITEMS (1,000)
+        assert set(prices(fresh_db).values()) == {"3.10"}
+    finally:
+        service.stop()
