@@ -111,6 +111,11 @@ def _import(
         def docs(entity: str) -> dict[str, Any]:
             return stored_data(session, entity)
 
+        if "stores" not in catalog.files and session.scalar(select(StoreRow.store_id)) is None:
+            raise ValueError(
+                f"the server has no stores yet and {directory} has no stores.csv or stores.json: "
+                "every change is kept in a store's change log, so import the stores first"
+            )
         reader.read_simple()
         known = Known(catalog, partial, keys)
         reader.read_products(known)

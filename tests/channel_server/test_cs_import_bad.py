@@ -197,11 +197,29 @@ def test_every_mistake_is_named_and_nothing_is_written(db_url: str, tmp_path: Pa
         db.dispose()
 
 
+def test_an_empty_server_needs_stores_first(tmp_path: Path) -> None:
+    db = open_database(str(tmp_path / "server.db"))
+    try:
+        directory = tmp_path / "only_products"
+        directory.mkdir()
+        shutil.copy(SAMPLE / "units.csv", directory / "units.csv")
+        with pytest.raises(ValueError, match="the server has no stores yet") as caught:
+            import_directory(db, directory)
+        assert not isinstance(caught.value, ImportProblems)
+        with db.read() as session:
+            assert session.scalar(select(func.count()).select_from(ChangeRow)) == 0
+    finally:
+        db.dispose()
+
+
 def test_all_problems_are_listed_at_once_up_to_a_limit(tmp_path: Path) -> None:
     db = open_database(str(tmp_path / "server.db"))
     try:
         directory = tmp_path / "many"
         directory.mkdir()
+        (directory / "stores.json").write_text(
+            '[{"store_id": "S1", "name": "One", "currency_code": "EUR"}]', encoding="utf-8"
+        )
         lines = "".join(f"P{i},Product {i},,,,abc\n" for i in range(500))
         (directory / "products.csv").write_text(
             "item_id,name,description,category_id,item_tax_group,base_price\n" + lines,
