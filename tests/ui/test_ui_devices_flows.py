@@ -134,3 +134,35 @@ def test_a_dead_printer_never_blocks_the_sale(
     idle(window)
     assert window.transaction.model.rowCount() == 1
     user.report("cash sale with the printer gone")
+
+
+def test_unknown_card_outcome_is_resolved_by_asking_the_terminal_then_cash(
+    qtbot: QtBot, till: tuple[MainWindow, VirtualDevices]
+) -> None:
+    window, virtual = till
+    user = Input(qtbot, window)
+    user.scan(DEMO_ITEMS["espresso"])
+    idle(window)
+    virtual.terminal.script_next(Behaviour(Action.HANG_IN_PROGRESS, hang_s=60))
+    user.key(_key("F12"))
+    user.key(_key("F11"))  # card: the terminal keeps saying "in progress"
+    wait_until(qtbot, lambda: not window.tender.card_busy, timeout=60_000, window=window)
+    assert "not known" in window.banner.text()
+    assert window.tender.resolve_button.isEnabled() and not window.tender.done
+    virtual.terminal.end_hangs()  # the terminal gives up: aborted there, nothing charged
+    assert window.register is not None and window.register.runtime.transaction is not None
+    request = window.register.runtime.transaction.tenders[0].request_id or ""
+
+    def ended() -> bool:
+        tx = virtual.terminal.transaction(request)
+        return tx is not None and tx.state != "in_progress"
+
+    wait_until(qtbot, ended)
+    user.key(_key("F6"))  # Check payment
+    idle(window)
+    snapshot = window.worker.last_snapshot if window.worker else None
+    assert snapshot is not None and snapshot.tenders[0].status == "declined"
+    user.key(_key("F12"))  # exact cash finishes the sale
+    wait_until(qtbot, lambda: window.tender.done, window=window)
+    assert virtual.terminal.charge_count == 0
+    user.report("card outcome unknown, checked at the terminal, paid cash")
