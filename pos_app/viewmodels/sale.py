@@ -62,6 +62,7 @@ class SaleViewModel:
 
             self._layouts = barcode_layouts(devices.manager.profile)
         self.on_line_shown: Callable[[SaleLine], None] | None = None
+        self._customers: dict[str, str] = {}
 
     # ---- reading ----------------------------------------------------------------------------
 
@@ -73,12 +74,24 @@ class SaleViewModel:
             tuple(self._row(line) for line in tx.lines),
             self._totals(tx),
             tuple(self._tender_row(t) for t in tx.tenders),
-            tx.customer_id or "",
+            self._customer_label(tx.customer_id),
             tx.coupons,
             tx.transaction_id,
             True,
             tuple(t.tender_line_id for t in tx.unresolved_tenders),
         )
+
+    def _customer_label(self, customer_id: str | None) -> str:
+        """Name and number for the customer area (looked up once per customer)."""
+        if not customer_id:
+            return ""
+        label = self._customers.get(customer_id)
+        if label is None:
+            found = self.rt.ports.customers.find_customer(customer_id) \
+                if self.rt.ports.customers is not None else None
+            label = f"{found.name} ({customer_id})" if found is not None else customer_id
+            self._customers[customer_id] = label
+        return label
 
     def _row(self, line: SaleLine) -> LineRow:
         fmt = self.fmt
