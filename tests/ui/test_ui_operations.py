@@ -65,6 +65,12 @@ def test_operations_from_the_keyboard(qtbot: QtBot, tmp_path: Path, seeded_store
     idle(window)
     assert "gift" in window.worker.last_snapshot.lines[0].note
 
+    user.key(K.Key_U, Qt.KeyboardModifier.ControlModifier)  # customer by number
+    idle(window)
+    user.type("C-TRADE")
+    idle(window)
+    assert "Anna Trade" in window.transaction.customer_label.text()
+
     user.key(K.Key_F12)  # pay: 5.00 cash, void it, then exact cash
     assert window.current() is window.tender
     user.type("5")
@@ -100,6 +106,6 @@ def test_operations_from_the_keyboard(qtbot: QtBot, tmp_path: Path, seeded_store
         user.type("9999")
         idle(window)
     assert "Drawer opened" in window.banner.text()
-    user.report("price check, quantity, why price, discount+override, comment, split/void "
+    user.report("price check, quantity, why price, discount+override, comment, customer, split/void "
                 "tender, reprint, gift receipt, no sale")
     window.close()
