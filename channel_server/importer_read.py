@@ -66,7 +66,7 @@ REFS_NAMES = {"category_id": "category", "item_tax_group": "tax group", "sales_u
 def entity_key(entity: str, row: Row) -> tuple[str, str]:
     """(store id or "" for chain-wide entities, the change-log key) of a row."""
     if entity == "unit_conversion":
-        return "", f"{row['from_unit']}|{row['to_unit']}|{row.get('item_id', '')}"
+        return "", f"{row['from_unit']}|{row['to_unit']}|{row.get('item_id') or ''}"
     if entity == "denomination":
         return "", f"{row['currency']}|{row['value']}"
     if entity == "store":
