@@ -8,6 +8,7 @@ attached when ready, so the sign-in screen appears before the store is loaded.
 from __future__ import annotations
 
 import queue
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,23 @@ if TYPE_CHECKING:
     from pos_app.viewmodels.sale import SaleViewModel
     from pos_app.viewmodels.session import SessionViewModel
     from pos_app.viewmodels.tender import TenderViewModel
+
+
+def start_sync(register: Register) -> Any:
+    """The register's sync service, started, when it is activated; None otherwise (or when it
+    cannot start: the till sells offline and the status strip says sync is not configured)."""
+    try:
+        from sync.service import NotActivated, SyncService
+    except ImportError:
+        return None
+    try:
+        service = SyncService.from_database(register.database)
+    except NotActivated:
+        return None
+    except Exception:  # noqa: BLE001 - a broken keyring must not stop the till
+        return None
+    service.start()
+    return service
 
 
 class DeviceBridge(QObject):
@@ -113,7 +131,8 @@ class MainWindow(QMainWindow):
         self.shift_start.without_drawer.connect(self._work_without_drawer)
         self.tender.back_requested.connect(lambda: self.show_screen(self.transaction))
         self.tender.finished.connect(self._next_sale)
-        self.tender.concluded.connect(lambda _s: self.status.refresh())
+        self.tender.concluded.connect(lambda _s: self._sale_written())
+        self.sync: Any = None  # the running sync service of an activated register
         self.runner.error.connect(lambda text: self.banner.show_message(text, "error"))
         self.show_screen(self.sign_in)
 
@@ -152,7 +171,9 @@ class MainWindow(QMainWindow):
         self.back_office = BackOffice(self, self.transaction)
         self.tender.attach(self.worker, self.tender_vm)
         self.transaction.search.attach(self.sale)
-        self.status.attach(StatusViewModel(register))
+        self.status_vm = StatusViewModel(register)
+        self.status.attach(self.status_vm)
+        self.runner.background(lambda: start_sync(register), self._sync_started)
         where = f"{rt.store.name} · {tr('register')} {rt.register.register_id}"
         self.setWindowTitle(f"Tillpoint — {where}")
         self.sign_in.set_ready(True, where)
@@ -316,6 +337,20 @@ class MainWindow(QMainWindow):
         elif isinstance(event, StatusEvent | ErrorEvent):
             self.status.refresh()
 
+    # ---- sync ---------------------------------------------------------------------------------
+
+    def _sync_started(self, sync: Any) -> None:
+        self.sync = sync
+        if sync is not None:
+            self.status_vm.sync = sync
+            self.status.refresh()
+
+    def _sale_written(self) -> None:
+        sync = self.sync
+        if sync is not None:  # send it now rather than at the next upload interval
+            self.runner.background(sync.trigger_upload)
+        self.status.refresh()
+
     # ---- closing ------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
@@ -323,6 +358,9 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.scan_filter)
         self.status.stop()
+        sync, self.sync = self.sync, None
+        if sync is not None:  # it may be mid-upload: never make the window wait for the network
+            threading.Thread(target=sync.stop, name="tp-sync-stop", daemon=True).start()
         self.runner.shutdown()
         if self.register is not None:
             self.register.close()

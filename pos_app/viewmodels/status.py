@@ -41,8 +41,12 @@ def _parse_when(value: Any) -> dt.datetime | None:
 
 
 class StatusViewModel:
-    def __init__(self, register: Register) -> None:
+    """`sync`: the register's running sync service (anything with a `state` SyncState), or
+    None when the register is not activated."""
+
+    def __init__(self, register: Register, sync: Any = None) -> None:
         self.register = register
+        self.sync = sync
 
     def snapshot(self, now: dt.datetime | None = None) -> StatusSnapshot:
         now = now or dt.datetime.now(dt.UTC)
@@ -62,6 +66,8 @@ class StatusViewModel:
 
     def _sync(self, now: dt.datetime) -> tuple[str, str, int, str]:
         rt = self.register.runtime
+        if self.sync is not None:
+            return self._from_sync_state(self.sync.state, now)
         status_call = getattr(rt, "sync_status", None)
         if callable(status_call):  # the sync helper's port, once it exists
             status = status_call()
@@ -78,6 +84,20 @@ class StatusViewModel:
         oldest_at = _parse_when(oldest_iso)
         oldest = age_text(max(0.0, (now - oldest_at).total_seconds())) if oldest_at else ""
         return "Sync not configured", "warn", count, oldest
+
+    @staticmethod
+    def _from_sync_state(state: Any, now: dt.datetime) -> tuple[str, str, int, str]:
+        """The sync service's snapshot: online/offline (and why), unsent, oldest, alerts."""
+        unsent = int(state.unsent)
+        oldest_at = _parse_when(state.oldest_unsent_at)
+        oldest = age_text(max(0.0, (now - oldest_at).total_seconds())) if oldest_at else ""
+        if state.alert:
+            return f"Sync needs attention: {state.alert}", "error", unsent, oldest
+        if state.online is None:
+            return "Connecting…", "warn", unsent, oldest
+        if state.online:
+            return "Online", "ok", unsent, oldest
+        return f"Offline: {state.reason}", "error" if unsent else "warn", unsent, oldest
 
     def devices(self) -> tuple[DeviceLight, ...]:
         """Each device's state as last seen (no I/O): a null device or an error is not ok."""
