@@ -106,6 +106,6 @@ def test_operations_from_the_keyboard(qtbot: QtBot, tmp_path: Path, seeded_store
         user.type("9999")
         idle(window)
     assert "Drawer opened" in window.banner.text()
-    user.report("price check, quantity, why price, discount+override, comment, customer, split/void "
-                "tender, reprint, gift receipt, no sale")
+    user.report("price check, quantity, why price, discount+override, comment, customer, "
+                "split/void tender, reprint, gift receipt, no sale")
     window.close()
