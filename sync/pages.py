@@ -88,8 +88,10 @@ def _fast(body: bytes) -> Page:
         )  # fmt: skip
         if type(version) is not int or not 1 <= version <= _MAX_SEQ:
             raise _Slow
+        if type(entity) is not str:
+            raise _Slow
         if entity not in entities:
-            if type(entity) is not str or not _ENTITY.fullmatch(entity):
+            if not _ENTITY.fullmatch(entity):
                 raise _Slow
             entities.add(entity)
         if type(key) is not str or not 0 < len(key) <= 200 or controls and not _KEY.fullmatch(key):

@@ -51,6 +51,7 @@ def item(**changes: Any) -> dict[str, Any]:
         json.dumps(item(data={"name": "\U0001f600"})).encode(),
         json.dumps(page(has_more="true")).encode(),
         json.dumps(page(high_water="3")).encode(),
+        json.dumps(item(key="S1|é 1", data={"d": "line\nbreak\t"})).encode(),  # escapes
     ],
 )
 def test_valid_pages_read_the_same(body: bytes) -> None:
@@ -85,6 +86,10 @@ def test_valid_pages_read_the_same(body: bytes) -> None:
         json.dumps(item(data=[1])).encode(),
         json.dumps(item(more=1)).encode(),
         json.dumps(item(key="\ud800")).encode(),
+        json.dumps(item(entity=["product"])).encode(),
+        json.dumps(item(entity={"product": 1})).encode(),
+        json.dumps(item(key=["P1"])).encode(),
+        json.dumps(item(key="a\nb", data={"d": "x"})).encode(),
     ],
 )
 def test_invalid_pages_are_refused_like_the_models_refuse_them(body: bytes) -> None:
