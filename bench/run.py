@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.device_rows import device_rows
 from bench.sync_rows import sync_figures, sync_rows
+from bench.ui_rows import ui_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / ".cache"
@@ -159,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     figures["receipt_print"] = _module_probe("bench.printer_probe")
     figures["scanner"] = _module_probe("bench.scanner_probe", "500")
     figures["payment"] = _module_probe("bench.payment_probe")
+    print("register window: start-up, scan to painted line, UI-thread stalls ...", flush=True)
+    figures["ui"] = _module_probe(
+        "bench.ui_probe", "--db", str(store), "--products", str(args.products)
+    )
     print(
         f"channel server: download of {args.products:,} products and a 10,000-price delta,"
         " ingest from 50 registers, 10,000 queued sales uploaded ...",
@@ -254,6 +259,7 @@ def print_table(f: dict[str, object]) -> None:
     rows += _operations_rows(f)
     rows += device_rows(f)
     rows += sync_rows(f)
+    rows += ui_rows(f)
     width = max(len(r[0]) for r in rows)
     print()
     print(f"{'measure':<{width}}  {'value':>24}  goal")
