@@ -18,7 +18,9 @@ nothing of it was acknowledged, so it resends. Items before a conflict are commi
 in the 409 body, so the register can acknowledge them.
 
 The work per batch is a fixed number of statements (lock, keys, stored duplicates, known
-transaction ids, then bulk inserts and one stock upsert), not a round trip per item.
+transaction ids, then bulk inserts and one stock upsert), not a round trip per item. A return
+sale's lines go into the return index (`returned_lines`) in one of those inserts, so
+`GET /v1/returns` is a lookup that is never behind what was acknowledged.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from channel_server.models import (
     DeviceKeyRow,
     DeviceRow,
     ReceivedItemRow,
+    ReturnedLineRow,
     TransactionRow,
 )
 from channel_server.realtime import CustomerConflict, adjust_on_hand, create_customer
@@ -73,6 +76,7 @@ class _Work:
     results: list[ItemResult] = field(default_factory=list)
     received: list[dict[str, Any]] = field(default_factory=list)
     transactions: list[dict[str, Any]] = field(default_factory=list)
+    returned: list[dict[str, Any]] = field(default_factory=list)  # the return index's rows
     alerts: list[dict[str, Any]] = field(default_factory=list)
     stock: dict[str, Decimal] = field(default_factory=dict)
     error: ErrorBody | None = None
@@ -287,6 +291,9 @@ def _apply(
                     }
                 )
                 ingest_rules.stock_deltas(tx, work.stock)
+                work.returned.extend(
+                    ingest_rules.returned_rows(tx, device.store_id, device.register_id, work.now)
+                )
         elif reason is None and verdict.customer is not None:
             try:
                 create_customer(session, verdict.customer, work.now)
@@ -349,6 +356,7 @@ def _write(session: Session, work: _Work) -> None:
     for model, rows in (
         (ReceivedItemRow, work.received),
         (TransactionRow, work.transactions),
+        (ReturnedLineRow, work.returned),
         (AlertRow, work.alerts),
     ):
         if rows:  # Core executemany: the ORM's bulk path costs more than the database here

@@ -1,5 +1,5 @@
 """What a pushed item means: the business checks that quarantine it, and the effects of an
-applied one (the transaction row, stock, a new customer).
+applied one (the transaction row, return-index rows, stock, a new customer).
 
 The checks run per item without the database; the one database question (was this
 transaction received before?) is asked once per batch. A business rejection never fails the
@@ -10,6 +10,7 @@ data stays out of answers and logs).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from runtime.transaction import Transaction, TransactionState
 from sync.protocol import Category, CustomerRecord, PushItem, item_category, sale_facts
 
 _MAX_QUANTITY = Decimal(10) ** 12
+_MAX_ID = 64  # transaction ids (the server's columns and the protocol's `Id`)
+_MAX_KEY = 200  # line and item ids (the protocol's `Key`)
 _STATE_FOR_KIND = {"sale": TransactionState.CONCLUDED, "void": TransactionState.VOIDED}
 
 
@@ -111,7 +114,7 @@ def _transaction(item: PushItem, data: dict[str, Any]) -> Verdict:
     except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
         name = type(exc).__name__
         return Verdict(f"not a readable transaction ({name}: {str(exc)[:120]})")
-    too_big = _out_of_range(tx)
+    too_big = _out_of_range(tx) or _repeated_line(tx)
     if too_big:
         return Verdict(too_big)
     if tx.state is not _STATE_FOR_KIND[item.kind]:
@@ -142,14 +145,72 @@ def already_received(transaction_id: str, register: str, seq: int) -> str:
 
 def _out_of_range(tx: Transaction) -> str | None:
     """Values the server's columns cannot hold (refused here rather than failing the insert)."""
-    if len(tx.transaction_id) > 64 or len(tx.receipt_number or "") > 64:
+    if len(tx.transaction_id) > _MAX_ID or len(tx.receipt_number or "") > 64:
         return "the transaction id or receipt number is longer than 64 characters"
     if len(str(tx.totals.total)) > 40:
         return "the transaction total is out of range"
     for line in tx.lines:
-        if len(line.item_id) > 200 or abs(line.quantity) >= _MAX_QUANTITY:
+        if len(line.line_id) > _MAX_KEY:
+            return f"a line id is longer than {_MAX_KEY} characters"
+        quantity = line.quantity
+        if (
+            len(line.item_id) > _MAX_KEY
+            or not quantity.is_finite()
+            or abs(quantity) >= _MAX_QUANTITY
+        ):
             return f"line {line.line_id}: item id or quantity out of range"
     return None
+
+
+def _repeated_line(tx: Transaction) -> str | None:
+    """Line ids name lines (a return's `return_of`, the return index's key): one id, one line."""
+    seen: set[str] = set()
+    for line in tx.lines:
+        if line.line_id in seen:
+            return f"line id {_short(line.line_id)} is used by more than one line"
+        seen.add(line.line_id)
+    return None
+
+
+def _answerable(line_id: str) -> bool:
+    """A line id `GET /v1/returns` can answer (a protocol `Key`); others name no real line."""
+    return 0 < len(line_id) <= _MAX_KEY and not any(ord(c) < 0x20 for c in line_id)
+
+
+def returned_rows(
+    tx: Transaction, store_id: str, register_id: str, received_at: dt.datetime
+) -> list[dict[str, Any]]:
+    """The return-index rows (models.ReturnedLineRow) of a received concluded sale: one per
+    active return line (negative quantity, `return_of` naming another transaction), with the
+    quantity taken back as a positive number. Voided lines count nothing; a reference no
+    query can name (an id too long for a transaction id, or no valid line id) is left out.
+    A repeated line id (refused at ingest, possible only in sales received before) keeps its
+    first line, so the key stays unique. Ingest and migration cs0002 both build rows here."""
+    if tx.state is not TransactionState.CONCLUDED:
+        return []
+    rows: dict[str, dict[str, Any]] = {}
+    for line in tx.active_lines:
+        ref = line.return_of
+        if (
+            ref is None
+            or line.quantity >= 0
+            or ref.transaction_id == tx.transaction_id
+            or len(ref.transaction_id) > _MAX_ID
+            or not _answerable(ref.line_id)
+            or line.line_id in rows
+        ):
+            continue
+        rows[line.line_id] = {
+            "return_transaction_id": tx.transaction_id,
+            "return_line_id": line.line_id,
+            "original_transaction_id": ref.transaction_id,
+            "original_line_id": ref.line_id,
+            "quantity": -line.quantity,
+            "store_id": store_id,
+            "register_id": register_id,
+            "received_at": received_at,
+        }
+    return list(rows.values())
 
 
 def stock_deltas(tx: Transaction, into: dict[str, Decimal]) -> None:

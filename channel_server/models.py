@@ -67,6 +67,14 @@ class DecimalText(TypeDecorator[Decimal]):
         return None if value is None else Decimal(value)
 
 
+class LongDecimalText(DecimalText):
+    """Decimal text of any length: a quantity as the register wrote it (not range-checked to
+    40 characters at ingest, unlike money totals)."""
+
+    impl = Text()
+    cache_ok = True
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -183,6 +191,24 @@ class TransactionRow(Base):
     receipt_number: Mapped[str | None] = mapped_column(String(64), index=True)
     total: Mapped[Decimal] = mapped_column(DecimalText)
     received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
+class ReturnedLineRow(Base):
+    """One active return line of a received return sale, by the original sale line it takes
+    back: the index `GET /v1/returns` reads. Written at ingest in the same database
+    transaction as the return's transaction row (migration cs0002 filled it from the sales
+    received before it existed)."""
+
+    __tablename__ = "returned_lines"
+    __table_args__ = (Index("ix_returned_lines_original", "original_transaction_id"),)
+    return_transaction_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    return_line_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    original_transaction_id: Mapped[str] = mapped_column(String(64))
+    original_line_id: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[Decimal] = mapped_column(LongDecimalText)  # positive: what went back
+    store_id: Mapped[str] = mapped_column(String(64))  # the return's store and register
+    register_id: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)  # the return's
 
 
 class CustomerRow(Base):

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
+from itertools import groupby
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -19,13 +20,17 @@ from sqlalchemy.orm import Session
 from channel_server.db import insert_for
 from channel_server.devices import utcnow
 from channel_server.master_data import MasterChange, apply_changes, canonical_text
-from channel_server.models import CustomerRow, OnHandRow, ReceivedItemRow, TransactionRow
-from runtime.codec import transaction_from_dict
+from channel_server.models import (
+    CustomerRow,
+    OnHandRow,
+    ReceivedItemRow,
+    ReturnedLineRow,
+    TransactionRow,
+)
 from sync.protocol import CustomerRecord, OnHand, ReturnedLine, TransactionRecord
 
 _MILLI = Decimal("0.001")
-MAX_RETURNS = 1000  # received returns read per original sale (a sale has few)
-CLOCK_MARGIN = dt.timedelta(days=1)  # a server clock stepped back never hides a return
+MAX_RETURN_LINES = 10_000  # return lines read per original sale (a sale has few)
 
 
 class CustomerConflict(Exception):
@@ -124,56 +129,33 @@ def find_transactions(session: Session, receipt_number: str) -> list[Transaction
 
 def returned_lines(session: Session, transaction_id: str) -> list[ReturnedLine]:
     """What received returns (concluded sales with return lines, from any register) took back
-    of each line of the original sale `transaction_id`, one row per return and line, oldest
-    first.
+    of each line of the original sale `transaction_id`, one row per return and original line,
+    oldest return first.
 
-    Read from the stored payloads: the return lines' `return_of` names the original. Only
-    sales received since the original are candidates (a return reaches the server after its
-    original: another register found the original there, and its own register sends in
-    outbox order; CLOCK_MARGIN covers a server clock stepped back); an original the server
-    never received has no returns here. The LIKE on the payload text is a coarse filter (the
-    original's id appears in every return of it, as the canonical JSON writes it); each
-    candidate is then read whole. This still scans the sales received since the original
-    (about 10-20 ms per 1,000 such sales); an index table filled at ingest would make it a
-    lookup for old receipts of large chains.
+    A lookup in the return index (`returned_lines`, one row per active return line, written
+    at ingest with the return and backfilled by migration cs0002): the cost follows the
+    returns of this sale, not the sales received since it.
     """
-    since = session.scalar(
-        select(TransactionRow.received_at).where(TransactionRow.transaction_id == transaction_id)
-    )
-    if since is None:
-        return []
-    since -= CLOCK_MARGIN
-    needle = json.dumps(transaction_id)  # "…", exactly as canonical JSON writes it
-    pattern = f'%"transaction_id":{_escape_like(needle)}%'
     rows = session.execute(
         select(
-            TransactionRow.transaction_id,
-            TransactionRow.store_id,
-            TransactionRow.register_id,
-            TransactionRow.received_at,
-            ReceivedItemRow.payload,
+            ReturnedLineRow.return_transaction_id,
+            ReturnedLineRow.store_id,
+            ReturnedLineRow.register_id,
+            ReturnedLineRow.received_at,
+            ReturnedLineRow.original_line_id,
+            ReturnedLineRow.quantity,
         )
-        .join(
-            ReceivedItemRow,
-            (ReceivedItemRow.device_id == TransactionRow.device_id)
-            & (ReceivedItemRow.device_seq == TransactionRow.device_seq),
-        )
-        .where(
-            TransactionRow.kind == "sale",
-            TransactionRow.received_at >= since,
-            TransactionRow.transaction_id != transaction_id,
-            ReceivedItemRow.payload.like(pattern, escape="\\"),
-        )
-        .order_by(TransactionRow.received_at, TransactionRow.transaction_id)
-        .limit(MAX_RETURNS)
+        .where(ReturnedLineRow.original_transaction_id == transaction_id)
+        .order_by(ReturnedLineRow.received_at, ReturnedLineRow.return_transaction_id)
+        .limit(MAX_RETURN_LINES)
     ).all()
     found: list[ReturnedLine] = []
-    for return_id, store_id, register_id, received_at, payload in rows:
+    for (return_id, store_id, register_id, received_at), group in groupby(
+        rows, key=lambda row: tuple(row[:4])
+    ):
         taken: dict[str, Decimal] = {}
-        for line in transaction_from_dict(json.loads(payload)).active_lines:
-            ref = line.return_of
-            if ref is not None and ref.transaction_id == transaction_id and line.quantity < 0:
-                taken[ref.line_id] = taken.get(ref.line_id, Decimal(0)) - line.quantity
+        for *_, line_id, quantity in group:
+            taken[line_id] = taken.get(line_id, Decimal(0)) + quantity
         found.extend(
             ReturnedLine(
                 line_id=line_id,
