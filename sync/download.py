@@ -6,6 +6,7 @@ changes after the stored cursor; a 410 starts a full download again.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -67,7 +68,27 @@ class Downloader:
 
     def download(self, progress: Progress | None = None) -> DownloadResult:
         """Fetch and apply pages until the server has no more. Raises the transport's errors
-        (offline: the applied pages stay, the next run resumes) and DownloadStopped."""
+        (offline: the applied pages stay, the next run resumes) and DownloadStopped.
+
+        A full download runs with the cyclic garbage collector paused (it is switched back on
+        after, if it was on): its pages allocate millions of short-lived objects and no cycles
+        to speak of, and the collections they set off cost a third of the client's CPU
+        (200,000 products: 11.4 s instead of 8.0 s; docs/sync-client.md)."""
+        state = read_cursor(self.db)
+        full = (
+            state is None or state.store_id != self.store_id or state.full_download
+            or state.cursor is None
+        )  # fmt: skip
+        enabled = full and gc.isenabled()
+        if enabled:
+            gc.disable()
+        try:
+            return self._download(progress)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _download(self, progress: Progress | None) -> DownloadResult:
         state = read_cursor(self.db)
         if state is None or state.store_id != self.store_id:
             state = start_full_download(self.db, self.store_id, force=True)
